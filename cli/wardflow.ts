@@ -1,0 +1,36 @@
+import { ConfigError, UsageError } from '../functions/shared/errors.js';
+import { runIngest } from './commands/ingest.js';
+import { ExitCode } from './exit-codes.js';
+
+const USAGE = `wardflow — network detection for hybrid hospital infrastructure
+
+Usage:
+  wardflow ingest <path>... [--lake DIR] [--config FILE] [--source-type auto|vpc|zeek|nfdump|goflow2] [--json]
+
+Run 'wardflow <command> --help' for a command's options.`;
+
+/** Runs one command line; returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'ingest':
+        return await runIngest(rest);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? ExitCode.USAGE : ExitCode.OK;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; expected one of: ingest`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`wardflow: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    process.stderr.write(`wardflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.FAILURE;
+  }
+}

@@ -1,0 +1,71 @@
+import type { SourceType } from '../flow-record.js';
+import type { IngestedObject, SkippedObject } from './ingest-object.js';
+
+/** Per-file entry of the ingest summary. */
+export interface FileSummary {
+  readonly path: string;
+  readonly source_type: SourceType;
+  readonly variant: string;
+  readonly records_in: number;
+  readonly records_written: number;
+  readonly records_quarantined: number;
+  readonly records_skipped: number;
+  readonly ignored_fields: readonly string[];
+  readonly error: string | null;
+}
+
+/** The summary `wardflow ingest --json` prints (DESIGN.md). */
+export interface IngestSummary {
+  readonly records_in: number;
+  readonly records_written: number;
+  readonly records_quarantined: number;
+  readonly records_skipped: number;
+  readonly files: readonly FileSummary[];
+  readonly skipped_files: readonly { readonly path: string; readonly reason: string }[];
+  /** Per source type totals, for the human-readable summary. */
+  readonly by_source_type: Readonly<Partial<Record<SourceType, { files: number; records_written: number }>>>;
+}
+
+/** Adds up the outcomes of an ingest run. */
+export function summarizeIngest(outcomes: readonly (IngestedObject | SkippedObject)[]): IngestSummary {
+  const files: FileSummary[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const bySource: Partial<Record<SourceType, { files: number; records_written: number }>> = {};
+  let recordsIn = 0;
+  let written = 0;
+  let quarantined = 0;
+  let recordsSkipped = 0;
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'skipped') {
+      skipped.push({ path: outcome.path, reason: outcome.reason });
+      continue;
+    }
+    files.push({
+      path: outcome.path,
+      source_type: outcome.source_type,
+      variant: outcome.variant,
+      records_in: outcome.records_in,
+      records_written: outcome.records_written,
+      records_quarantined: outcome.records_quarantined,
+      records_skipped: outcome.records_skipped,
+      ignored_fields: outcome.ignored_fields,
+      error: outcome.error,
+    });
+    recordsIn += outcome.records_in;
+    written += outcome.records_written;
+    quarantined += outcome.records_quarantined;
+    recordsSkipped += outcome.records_skipped;
+    const source = (bySource[outcome.source_type] ??= { files: 0, records_written: 0 });
+    source.files++;
+    source.records_written += outcome.records_written;
+  }
+  return {
+    records_in: recordsIn,
+    records_written: written,
+    records_quarantined: quarantined,
+    records_skipped: recordsSkipped,
+    files,
+    skipped_files: skipped,
+    by_source_type: bySource,
+  };
+}

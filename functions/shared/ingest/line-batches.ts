@@ -1,0 +1,127 @@
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { FlowParseError } from '../errors.js';
+
+/** The first bytes of a gzip member. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** A run of complete lines, numbered from `firstLine` (1-based). */
+export interface LineBatch {
+  readonly firstLine: number;
+  readonly lines: readonly string[];
+}
+
+/**
+ * Thrown after the last complete line when a gzip input breaks off (truncated or corrupt). Every
+ * line before the break has been delivered; `partialLine` is the cut-off text after the last
+ * newline (empty when the break fell on a line boundary).
+ */
+export class TruncatedInputError extends FlowParseError {
+  public readonly partialLine: string;
+  public readonly partialLineNumber: number;
+
+  public constructor(partialLine: string, partialLineNumber: number, options?: ErrorOptions) {
+    super(`gzip input breaks off after line ${partialLineNumber - 1}`, options);
+    this.name = 'TruncatedInputError';
+    this.partialLine = partialLine;
+    this.partialLineNumber = partialLineNumber;
+  }
+}
+
+/** Replays an already-read first chunk in front of the rest of an iterator. */
+async function* prepend(
+  head: Uint8Array,
+  rest: AsyncIterator<Uint8Array>,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
+  onBytes?.(head.length);
+  yield head;
+  for (let r = await rest.next(); !r.done; r = await rest.next()) {
+    onBytes?.(r.value.length);
+    yield r.value;
+  }
+}
+
+/** An input's decompressed bytes, with the first chunk available for sniffing. */
+export interface DecodedInput {
+  /** The first decompressed chunk (empty for an empty input). */
+  readonly head: Uint8Array;
+  /** All decompressed bytes, `head` included. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Gunzips an input when its first bytes are a gzip header (also for concatenated members),
+ * otherwise passes it through. `onBytes` counts raw (compressed) bytes read, for progress.
+ */
+export async function decodeInput(
+  raw: AsyncIterable<Uint8Array>,
+  onBytes?: (bytes: number) => void,
+): Promise<DecodedInput> {
+  const iterator = raw[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return { head: new Uint8Array(0), chunks: (async function* () {})() };
+  const all = prepend(first.value, iterator, onBytes);
+  if (!isGzip(first.value)) return { head: first.value, chunks: all };
+  const gunzip = createGunzip();
+  // Pipe by hand so that a source error reaches the consumer instead of stalling gunzip.
+  (async () => {
+    try {
+      for await (const chunk of all) {
+        if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
+      }
+      gunzip.end();
+    } catch (error) {
+      gunzip.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
+  const inner = gunzip[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  try {
+    const firstOut = await inner.next();
+    if (firstOut.done) return { head: new Uint8Array(0), chunks: (async function* () {})() };
+    return { head: firstOut.value, chunks: prepend(firstOut.value, inner) };
+  } catch (error) {
+    // Broken before the first byte: nothing to keep, but the caller still learns why.
+    const chunks = (async function* (): AsyncGenerator<Uint8Array> {
+      throw error;
+    })();
+    return { head: new Uint8Array(0), chunks };
+  }
+}
+
+/** Splits decoded bytes into batches of lines (without `\n` / `\r\n`). */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<LineBatch> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let nextLine = 1;
+  try {
+    for await (const chunk of chunks) {
+      const lines = (pending + decoder.write(chunk as Buffer)).split('\n');
+      pending = lines.pop() ?? '';
+      if (lines.length === 0) continue;
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as string;
+        if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+      }
+      yield { firstLine: nextLine, lines };
+      nextLine += lines.length;
+    }
+  } catch (error) {
+    if (isZlibError(error)) {
+      throw new TruncatedInputError(pending + decoder.end(), nextLine, { cause: error });
+    }
+    throw error;
+  }
+  const last = pending + decoder.end();
+  if (last !== '') {
+    yield { firstLine: nextLine, lines: [last.endsWith('\r') ? last.slice(0, -1) : last] };
+  }
+}
+
+/** zlib's errors: a truncated member (`Z_BUF_ERROR`, "unexpected end of file") or corrupt data. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}

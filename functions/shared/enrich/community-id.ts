@@ -1,0 +1,278 @@
+import { parseIpv4, parseIpv6Into } from './ip-address.js';
+
+/**
+ * Community ID v1 flow hashing (https://github.com/corelight/community-id-spec), so flows in the
+ * lake join with Zeek, Suricata, Arkime and Elastic records by one string.
+ *
+ * Hash input, network byte order: seed (2 bytes), the lower endpoint's address, the other
+ * address (4 or 16 bytes each), protocol (1 byte), a zero pad byte, then for TCP, UDP, SCTP,
+ * ICMP and ICMPv6 the two ports of the same endpoints (2 bytes each). Endpoints are ordered so
+ * the smaller (address, port) pair comes first, which gives a flow and its reverse one id.
+ *
+ * ICMP and ICMPv6 carry the message type as the source port and the code as the destination
+ * port (Zeek, VPC and nfdump records, once parsed). As in the spec's reference implementation
+ * (pycommunityid `icmp.py`/`icmp6.py`, mirroring Zeek), request/reply types map to their
+ * counterpart type as the destination port and may be flipped; every other type is one-way:
+ * the code stays as the destination port and the endpoints are never reordered.
+ *
+ * Performance: this runs once per flow record. Every message fits one 64-byte SHA-1 block
+ * (40 bytes for IPv6 with ports, 16 for IPv4), so the message is written straight into the SHA-1
+ * word schedule and hashed by a hand-written single-block SHA-1, avoiding node:crypto's per-call
+ * Hash object and Buffer. Measured in one run (Node 20.20, x64, 2 slow vCPUs: a trivial loop
+ * iteration costs 6.8 ns there), 2M calls after warm-up, three rounds, whole communityId() call:
+ *   node:crypto createHash('sha1')…digest('base64')   IPv4 TCP 1,575–1,600 ns   IPv6 1,930–2,490 ns
+ *   hand-written single block (kept)                   IPv4 TCP   585–  730 ns   IPv6   850–  915 ns
+ * i.e. 2.2–2.7× faster. Both variants agreed on 20,000 random tuples, and the test suite checks
+ * this one against every published Community ID vector.
+ */
+
+const PROTO_ICMP = 1;
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+const PROTO_ICMP6 = 58;
+const PROTO_SCTP = 132;
+
+/** Builds a type → counterpart-type table (-1: no counterpart, the message is one-way). */
+function counterparts(pairs: readonly (readonly [number, number])[]): Int16Array {
+  const table = new Int16Array(256).fill(-1);
+  for (const [request, reply] of pairs) {
+    table[request] = reply;
+    table[reply] = request;
+  }
+  return table;
+}
+
+/** ICMP (v4) request/reply type counterparts (pycommunityid `icmp.py`, Zeek `ICMP.cc`). */
+const ICMP4_COUNTERPART = counterparts([
+  [8, 0], // echo / echo reply
+  [13, 14], // timestamp / timestamp reply
+  [15, 16], // information request / reply
+  [10, 9], // router solicitation / router advertisement
+  [17, 18], // address mask request / reply
+]);
+
+/** ICMPv6 request/reply type counterparts (pycommunityid `icmp6.py`, Zeek `ICMP.cc`). */
+const ICMP6_COUNTERPART = counterparts([
+  [128, 129], // echo request / reply
+  [130, 131], // multicast listener query / report
+  [133, 134], // router solicitation / advertisement
+  [135, 136], // neighbour solicitation / advertisement
+  [139, 140], // node information query / reply ("who are you")
+  [144, 145], // home agent address discovery request / reply
+]);
+
+// Reused buffers: the two parsed IPv6 addresses and the SHA-1 message schedule.
+const addrA = new Uint8Array(16);
+const addrB = new Uint8Array(16);
+const w = new Int32Array(80);
+// Base64 alphabet as character codes.
+const B64 = Uint8Array.from(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+  (ch) => ch.charCodeAt(0),
+);
+
+/**
+ * Computes the Community ID v1 of a flow.
+ *
+ * @param protocol IANA protocol number (0–255)
+ * @param srcPort source port; the ICMP/ICMPv6 type for those protocols
+ * @param dstPort destination port; the ICMP/ICMPv6 code for those protocols
+ * @param seed Community ID seed (0–65535), as configured in the sensors it should match
+ * @returns `1:<base64 sha1>`, or null when an address does not parse, the two addresses are of
+ *   different families, or a port-carrying protocol (TCP, UDP, SCTP, ICMP, ICMPv6) lacks a port
+ *   0–65535. Ports are ignored for every other protocol, as the spec prescribes.
+ * @example communityId('1.2.3.4', '5.6.7.8', 6, 1122, 3344) // '1:wCb3OG7yAFWelaUydu0D+125CLM='
+ */
+export function communityId(
+  srcIp: string,
+  dstIp: string,
+  protocol: number,
+  srcPort: number | null,
+  dstPort: number | null,
+  seed = 0,
+): string | null {
+  if (!isUint(protocol, 255) || !isUint(seed, 65535)) return null;
+
+  let hasPorts = false;
+  let sport = 0;
+  let dport = 0;
+  let oneWay = false;
+  if (protocol === PROTO_TCP || protocol === PROTO_UDP || protocol === PROTO_SCTP) {
+    if (!isUint(srcPort, 65535) || !isUint(dstPort, 65535)) return null;
+    hasPorts = true;
+    sport = srcPort;
+    dport = dstPort;
+  } else if (protocol === PROTO_ICMP || protocol === PROTO_ICMP6) {
+    if (!isUint(srcPort, 65535) || !isUint(dstPort, 65535)) return null;
+    hasPorts = true;
+    const table = protocol === PROTO_ICMP ? ICMP4_COUNTERPART : ICMP6_COUNTERPART;
+    const counterpart = srcPort < 256 ? (table[srcPort] as number) : -1;
+    sport = srcPort;
+    oneWay = counterpart < 0;
+    dport = oneWay ? dstPort : counterpart;
+  }
+
+  // The message goes straight into the first words of the SHA-1 schedule (big-endian words):
+  // no byte buffer, no copies.
+  const head = seed << 16;
+  const tail = protocol << 8; // the protocol byte, then the zero pad byte
+  let words: number;
+  let srcFirst: boolean;
+  const src4 = parseIpv4(srcIp);
+  if (src4 >= 0) {
+    const dst4 = parseIpv4(dstIp);
+    if (dst4 < 0) return null;
+    srcFirst = oneWay || src4 < dst4 || (src4 === dst4 && hasPorts && sport < dport);
+    const a = srcFirst ? src4 : dst4;
+    const b = srcFirst ? dst4 : src4;
+    // seed(2) a(4) | a(2) b(2) | b(2) proto(1) pad(1) | ports(4)
+    w[0] = head | (a >>> 16);
+    w[1] = ((a & 0xffff) << 16) | (b >>> 16);
+    w[2] = ((b & 0xffff) << 16) | tail;
+    words = 3;
+  } else {
+    if (!parseIpv6Into(srcIp, addrA, 0) || !parseIpv6Into(dstIp, addrB, 0)) return null;
+    const order = compareAddresses(addrA, addrB);
+    srcFirst = oneWay || order < 0 || (order === 0 && hasPorts && sport < dport);
+    const a = srcFirst ? addrA : addrB;
+    const b = srcFirst ? addrB : addrA;
+    // seed(2) a(16) b(16) proto(1) pad(1) | ports(4): each word straddles a 2-byte boundary.
+    w[0] = head | be16(a, 0);
+    w[1] = (be16(a, 2) << 16) | be16(a, 4);
+    w[2] = (be16(a, 6) << 16) | be16(a, 8);
+    w[3] = (be16(a, 10) << 16) | be16(a, 12);
+    w[4] = (be16(a, 14) << 16) | be16(b, 0);
+    w[5] = (be16(b, 2) << 16) | be16(b, 4);
+    w[6] = (be16(b, 6) << 16) | be16(b, 8);
+    w[7] = (be16(b, 10) << 16) | be16(b, 12);
+    w[8] = (be16(b, 14) << 16) | tail;
+    words = 9;
+  }
+  if (hasPorts) w[words++] = srcFirst ? (sport << 16) | dport : (dport << 16) | sport;
+  return sha1Base64(words);
+}
+
+function isUint(value: number | null, max: number): value is number {
+  return value !== null && Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+function be16(bytes: Uint8Array, i: number): number {
+  return ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
+}
+
+function compareAddresses(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 16; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * SHA-1 (FIPS 180-4) of a message of `words` 32-bit words already in `w[0 … words)`; `words`
+ * ≤ 13, so the padding and the length fit the same single 64-byte block. Returns `1:` and the
+ * base64 of the 20-byte digest.
+ */
+function sha1Base64(words: number): string {
+  w[words] = 0x80000000 | 0;
+  for (let t = words + 1; t < 15; t++) w[t] = 0;
+  w[15] = words * 32;
+  for (let t = 16; t < 80; t++) {
+    const x =
+      (w[t - 3] as number) ^ (w[t - 8] as number) ^ (w[t - 14] as number) ^ (w[t - 16] as number);
+    w[t] = (x << 1) | (x >>> 31);
+  }
+  let a = 0x67452301;
+  let b = 0xefcdab89 | 0;
+  let c = 0x98badcfe | 0;
+  let d = 0x10325476;
+  let e = 0xc3d2e1f0 | 0;
+  let t = 0;
+  // Four loops, one per round function, so no round pays for a branch on t.
+  for (; t < 20; t++) {
+    const temp =
+      (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + (w[t] as number)) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; t < 40; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + (w[t] as number)) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; t < 60; t++) {
+    const temp =
+      (((a << 5) | (a >>> 27)) +
+        ((b & c) | (b & d) | (c & d)) +
+        e +
+        (0x8f1bbcdc | 0) +
+        (w[t] as number)) |
+      0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  for (; t < 80; t++) {
+    const temp =
+      (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + (0xca62c1d6 | 0) + (w[t] as number)) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = temp;
+  }
+  const h0 = (0x67452301 + a) | 0;
+  const h1 = ((0xefcdab89 | 0) + b) | 0;
+  const h2 = ((0x98badcfe | 0) + c) | 0;
+  const h3 = (0x10325476 + d) | 0;
+  const h4 = ((0xc3d2e1f0 | 0) + e) | 0;
+  // 160 bits = six 24-bit groups (4 characters each) and 16 bits (3 characters and "=").
+  // Built with one String.fromCharCode call: a flat string, no concatenation chain.
+  const g0 = h0 >>> 8;
+  const g1 = ((h0 & 0xff) << 16) | (h1 >>> 16);
+  const g2 = ((h1 & 0xffff) << 8) | (h2 >>> 24);
+  const g3 = h2 & 0xffffff;
+  const g4 = h3 >>> 8;
+  const g5 = ((h3 & 0xff) << 16) | (h4 >>> 16);
+  const g6 = (h4 & 0xffff) << 8;
+  return String.fromCharCode(
+    49, // "1"
+    58, // ":"
+    B64[g0 >>> 18] as number,
+    B64[(g0 >>> 12) & 63] as number,
+    B64[(g0 >>> 6) & 63] as number,
+    B64[g0 & 63] as number,
+    B64[g1 >>> 18] as number,
+    B64[(g1 >>> 12) & 63] as number,
+    B64[(g1 >>> 6) & 63] as number,
+    B64[g1 & 63] as number,
+    B64[g2 >>> 18] as number,
+    B64[(g2 >>> 12) & 63] as number,
+    B64[(g2 >>> 6) & 63] as number,
+    B64[g2 & 63] as number,
+    B64[g3 >>> 18] as number,
+    B64[(g3 >>> 12) & 63] as number,
+    B64[(g3 >>> 6) & 63] as number,
+    B64[g3 & 63] as number,
+    B64[g4 >>> 18] as number,
+    B64[(g4 >>> 12) & 63] as number,
+    B64[(g4 >>> 6) & 63] as number,
+    B64[g4 & 63] as number,
+    B64[g5 >>> 18] as number,
+    B64[(g5 >>> 12) & 63] as number,
+    B64[(g5 >>> 6) & 63] as number,
+    B64[g5 & 63] as number,
+    B64[g6 >>> 18] as number,
+    B64[(g6 >>> 12) & 63] as number,
+    B64[(g6 >>> 6) & 63] as number,
+    61, // "="
+  );
+}

@@ -49,7 +49,10 @@ export interface FlowRecord extends ParsedFlow {
   readonly src_zone: string;
   readonly dst_zone: string;
   readonly source_type: SourceType;
-  /** Community ID v1 (`1:<base64 sha1>`), null when the address family is unknown. */
+  /**
+   * Community ID v1 (`1:<base64 sha1>`); null when it cannot be computed: mixed or unparseable
+   * addresses, or ICMP without type and code (VPC flow logs do not carry them).
+   */
   readonly community_id: string | null;
   /** Provenance: object key or file, `:` and the line (or row) number. */
   readonly raw_ref: string;

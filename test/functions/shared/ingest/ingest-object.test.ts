@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../../functions/shared/config.js';
 import { ZoneResolver } from '../../../../functions/shared/enrich/zones.js';
@@ -276,3 +277,45 @@ describe('Ingest: conservation law', () => {
   });
 });
 
+
+describe('Ingest: property', () => {
+  const validLines = [
+    vpcLine(1),
+    vpcLine(2, T + 7200),
+    '2 123456789012 eni-0abc - - - - - - - 1795946400 1795946460 - NODATA',
+    '2 123456789012 eni-0abc 2001:db8::5 2001:db8::1 443 40000 6 3 180 1795946400 1795946460 REJECT OK',
+  ];
+  const mutation = fc.oneof(
+    fc.constantFrom(...validLines),
+    fc.tuple(fc.constantFrom(...validLines), fc.nat(120)).map(([line, cut]) => line.slice(0, cut)),
+    fc.tuple(fc.constantFrom(...validLines), fc.nat(13), fc.string({ maxLength: 8 })).map(([line, at, text]) => {
+      const parts = line.split(' ');
+      parts[at] = text;
+      return parts.join(' ');
+    }),
+    fc.tuple(fc.constantFrom(...validLines), fc.nat(13)).map(([line, at]) => {
+      const parts = line.split(' ');
+      parts.splice(at, 1);
+      return parts.join(' ');
+    }),
+    fc.string({ maxLength: 40 }),
+  );
+
+  it('never throws and keeps records_in = written + quarantined + skipped, and the lake agrees', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { maxLength: 40 }), fc.boolean(), async (lines, gzip) => {
+        const lake = tempDir();
+        const text = `${[HEADER, ...lines].join('\n')}\n`;
+        const bytes = gzip ? gzipSync(text) : new TextEncoder().encode(text);
+        const result = await ingestObject(bytesInput('prop.log', bytes), settings(lake));
+        expect(result.kind).toBe('ingested');
+        if (result.kind !== 'ingested') return;
+        expect(result.records_in).toBe(result.records_written + result.records_quarantined + result.records_skipped);
+        expect(result.records_in).toBeLessThanOrEqual(lines.length);
+        const written = result.records_written === 0 ? 0 : Number((await queryLake(lake, 'SELECT count(*) AS n FROM FLOWS'))[0]?.n);
+        expect(written).toBe(result.records_written);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import type { ParsedFlow } from '../flow-record.js';
 import { badField } from './field-values.js';
+import { ipTextFamily } from './ip-text.js';
 import { type LineOutcome, type LineParser, META, quarantine } from './line-parser.js';
-import { zeekAddressFamily } from './zeek-address.js';
 import { ZEEK_CONN_FIELDS } from './zeek-conn-fields.js';
 import { zeekHistoryToTcpFlags } from './zeek-history.js';
 import { ZeekIgnoredFields } from './zeek-ignored-fields.js';
@@ -140,12 +140,12 @@ export class ZeekConnJsonParser implements LineParser {
     }
     const nested = nestedZeekJsonId(record);
     const srcIp = readZeekJsonId(record, nested, 'id.orig_h', 'id_orig_h', 'orig_h');
-    const family = typeof srcIp === 'string' ? zeekAddressFamily(srcIp) : 0;
+    const family = typeof srcIp === 'string' ? ipTextFamily(srcIp) : 0;
     if (typeof srcIp !== 'string' || family === 0) {
       return quarantine(badJsonValue('id.orig_h', ADDRESS, srcIp));
     }
     const dstIp = readZeekJsonId(record, nested, 'id.resp_h', 'id_resp_h', 'resp_h');
-    if (typeof dstIp !== 'string' || zeekAddressFamily(dstIp) === 0) {
+    if (typeof dstIp !== 'string' || ipTextFamily(dstIp) === 0) {
       return quarantine(badJsonValue('id.resp_h', ADDRESS, dstIp));
     }
     const ipProto = readJsonCount(record.ip_proto);

@@ -1,7 +1,7 @@
 import type { ParsedFlow } from '../flow-record.js';
 import { badField, readCount, readPort } from './field-values.js';
+import { ipTextFamily } from './ip-text.js';
 import { type LineOutcome, type LineParser, META, quarantine } from './line-parser.js';
-import { zeekAddressFamily } from './zeek-address.js';
 import { ZEEK_CONN_FIELDS } from './zeek-conn-fields.js';
 import { zeekHistoryToTcpFlags } from './zeek-history.js';
 import { ZeekIgnoredFields } from './zeek-ignored-fields.js';
@@ -171,10 +171,10 @@ export class ZeekConnTsvParser implements LineParser {
       duration = millis;
     }
     const srcIp = this.text(c.origH);
-    const family = zeekAddressFamily(srcIp);
+    const family = ipTextFamily(srcIp);
     if (family === 0) return quarantine(badField('id.orig_h', 'an IPv4 or IPv6 address', srcIp));
     const dstIp = this.text(c.respH);
-    if (zeekAddressFamily(dstIp) === 0) {
+    if (ipTextFamily(dstIp) === 0) {
       return quarantine(badField('id.resp_h', 'an IPv4 or IPv6 address', dstIp));
     }
     let ipProto: number | null = null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { zeekAddressFamily } from '../../../../functions/shared/parsers/zeek-address.js';
+import { ipTextFamily, isIpText } from '../../../../functions/shared/parsers/ip-text.js';
 
-describe('Function: zeekAddressFamily', () => {
+describe('Function: ipTextFamily', () => {
   it.each([
     ['192.0.2.10', 4],
     ['0.0.0.0', 4],
@@ -15,7 +15,7 @@ describe('Function: zeekAddressFamily', () => {
     ['64:ff9b::198.51.100.7', 6],
   ])('classifies %s as IPv%i', (text, family) => {
     // Act
-    const result = zeekAddressFamily(text);
+    const result = ipTextFamily(text);
 
     // Assess
     expect(result).toBe(family);
@@ -42,9 +42,19 @@ describe('Function: zeekAddressFamily', () => {
     '::ffff:1a2.0.2.1',
   ])('rejects %j', (text) => {
     // Act
-    const result = zeekAddressFamily(text);
+    const result = ipTextFamily(text);
 
     // Assess
     expect(result).toBe(0);
+  });
+});
+
+describe('Function: isIpText', () => {
+  it('accepts both families and rejects garbage', () => {
+    expect(isIpText('10.1.2.3')).toBe(true);
+    expect(isIpText('2001:db8::1')).toBe(true);
+    expect(isIpText('10.1.2.300')).toBe(false);
+    expect(isIpText('-')).toBe(false);
+    expect(isIpText('host.example')).toBe(false);
   });
 });

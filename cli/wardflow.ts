@@ -1,4 +1,6 @@
 import { ConfigError, UsageError } from '../functions/shared/errors.js';
+import { runDetect } from './commands/detect.js';
+import { runGenerate } from './commands/generate.js';
 import { runIngest } from './commands/ingest.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -6,6 +8,9 @@ const USAGE = `wardflow — network detection for hybrid hospital infrastructure
 
 Usage:
   wardflow ingest <path>... [--lake DIR] [--config FILE] [--source-type auto|vpc|zeek|nfdump|goflow2] [--json]
+  wardflow detect [--lake DIR | --input <path>...] [--config FILE] [--from ISO] [--to ISO]
+                  [--format table|json|ocsf] [--fail-on SEVERITY]
+  wardflow generate --out DIR [--profile clinic|hospital|large] [--hosts N] [--days D] [--attacks all|none|<list>] [--seed S]
 
 Run 'wardflow <command> --help' for a command's options.`;
 
@@ -16,6 +21,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'ingest':
         return await runIngest(rest);
+      case 'detect':
+        return await runDetect(rest);
+      case 'generate':
+        return await runGenerate(rest);
       case undefined:
       case '--help':
       case '-h':
@@ -23,14 +32,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? ExitCode.USAGE : ExitCode.OK;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; expected one of: ingest`);
+        throw new UsageError(
+          `unknown command ${JSON.stringify(command)}; expected one of: ingest, detect, generate`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`wardflow: ${error.message}\n`);
       return ExitCode.USAGE;
     }
-    process.stderr.write(`wardflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `wardflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return ExitCode.FAILURE;
   }
 }

@@ -6,7 +6,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
  * Usage: tsx bench/duckdb-csv-to-parquet.ts <input.log.gz> <output.parquet>
  */
 const [input, output] = process.argv.slice(2);
-if (input === undefined || output === undefined) throw new Error('usage: <input.log.gz> <output.parquet>');
+if (input === undefined || output === undefined)
+  throw new Error('usage: <input.log.gz> <output.parquet>');
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;

@@ -29,11 +29,15 @@ interface Run {
 
 function runMeasured(args: readonly string[]): Run {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['--import', join(ROOT, 'bench/max-rss-reporter.mjs'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', join(ROOT, 'bench/max-rss-reporter.mjs'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (child.status !== 0) {
     throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr.slice(-2000)}`);
@@ -54,7 +58,13 @@ function wardflowIngest(input: string): Run {
 function duckdbReference(input: string): Run {
   const out = mkdtempSync(join(tmpdir(), 'wardflow-bench-duckdb-'));
   try {
-    return runMeasured(['--import', 'tsx', join(ROOT, 'bench/duckdb-csv-to-parquet.ts'), input, join(out, 'flows.parquet')]);
+    return runMeasured([
+      '--import',
+      'tsx',
+      join(ROOT, 'bench/duckdb-csv-to-parquet.ts'),
+      input,
+      join(out, 'flows.parquet'),
+    ]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -80,7 +90,9 @@ const lambdaObject = join(WORK, `vpc-v2-${lambdaRecords}.log.gz`);
 await ensureInput(lambdaObject, lambdaRecords);
 
 console.log(`# Ingest benchmark (${RUNS} runs each, median; node ${process.version})`);
-console.log(`input: ${RECORDS} VPC v2 records, ${(statSync(oneMillion).size / 1e6).toFixed(1)} MB gzipped\n`);
+console.log(
+  `input: ${RECORDS} VPC v2 records, ${(statSync(oneMillion).size / 1e6).toFixed(1)} MB gzipped\n`,
+);
 const ours: Run[] = [];
 const reference: Run[] = [];
 for (let i = 0; i < RUNS; i++) {
@@ -93,16 +105,30 @@ const refSeconds = median(reference.map((r) => r.seconds));
 const ratio = refSeconds / oursSeconds;
 console.log('| contender | median s | records/s |');
 console.log('|---|---:|---:|');
-console.log(`| wardflow ingest | ${oursSeconds.toFixed(2)} | ${Math.round(RECORDS / oursSeconds).toLocaleString('en')} |`);
-console.log(`| DuckDB read_csv → Parquet (reference) | ${refSeconds.toFixed(2)} | ${Math.round(RECORDS / refSeconds).toLocaleString('en')} |`);
-console.log(`\nthroughput ratio wardflow/DuckDB: ${ratio.toFixed(2)}× (target ≥ 0.50×) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `| wardflow ingest | ${oursSeconds.toFixed(2)} | ${Math.round(RECORDS / oursSeconds).toLocaleString('en')} |`,
+);
+console.log(
+  `| DuckDB read_csv → Parquet (reference) | ${refSeconds.toFixed(2)} | ${Math.round(RECORDS / refSeconds).toLocaleString('en')} |`,
+);
+console.log(
+  `\nthroughput ratio wardflow/DuckDB: ${ratio.toFixed(2)}× (target ≥ 0.50×) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
+);
 
 const sizeMb = statSync(lambdaObject).size / (1024 * 1024);
 const oursMemory = wardflowIngest(lambdaObject);
 const refMemory = duckdbReference(lambdaObject);
-console.log(`\n# Peak RSS on a ${sizeMb.toFixed(1)} MB gzipped VPC object (${lambdaRecords} records)\n`);
+console.log(
+  `\n# Peak RSS on a ${sizeMb.toFixed(1)} MB gzipped VPC object (${lambdaRecords} records)\n`,
+);
 console.log('| contender | peak RSS MB | seconds |');
 console.log('|---|---:|---:|');
-console.log(`| wardflow ingest | ${oursMemory.maxRssMb.toFixed(0)} | ${oursMemory.seconds.toFixed(1)} |`);
-console.log(`| DuckDB read_csv → Parquet (reference) | ${refMemory.maxRssMb.toFixed(0)} | ${refMemory.seconds.toFixed(1)} |`);
-console.log(`\nwardflow peak RSS ${oursMemory.maxRssMb.toFixed(0)} MB (target ≤ 512 MB) ${oursMemory.maxRssMb <= 512 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `| wardflow ingest | ${oursMemory.maxRssMb.toFixed(0)} | ${oursMemory.seconds.toFixed(1)} |`,
+);
+console.log(
+  `| DuckDB read_csv → Parquet (reference) | ${refMemory.maxRssMb.toFixed(0)} | ${refMemory.seconds.toFixed(1)} |`,
+);
+console.log(
+  `\nwardflow peak RSS ${oursMemory.maxRssMb.toFixed(0)} MB (target ≤ 512 MB) ${oursMemory.maxRssMb <= 512 ? 'MET' : 'NOT MET'}`,
+);

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { DEFAULT_V2_HEADER } from '../functions/shared/parsers/vpc-flow-log.js';
 

@@ -45,3 +45,15 @@ export class LakeWriteError extends WardflowError {
     this.name = 'LakeWriteError';
   }
 }
+
+/** A query failed on its engine; carries the engine's query id where it has one. */
+export class QueryExecutionError extends WardflowError {
+  /** Athena's QueryExecutionId, or null for engines without one. */
+  public readonly queryId: string | null;
+
+  public constructor(message: string, queryId: string | null = null, options?: ErrorOptions) {
+    super(queryId === null ? message : `${message} (query ${queryId})`, options);
+    this.name = 'QueryExecutionError';
+    this.queryId = queryId;
+  }
+}

@@ -14,7 +14,8 @@ function parquetDigests(lake: string): Record<string, string> {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.parquet')) out[relative(lake, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+      else if (path.endsWith('.parquet'))
+        out[relative(lake, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
     }
   };
   walk(lake);
@@ -25,12 +26,25 @@ describe('Command: wardflow ingest', () => {
   it('prints the JSON summary of DESIGN.md for the shipped samples', () => {
     // Act
     const lake = tempDir();
-    const run = runCli(['ingest', 'samples', '--config', 'samples/wardflow.yaml', '--lake', lake, '--json']);
+    const run = runCli([
+      'ingest',
+      'samples',
+      '--config',
+      'samples/wardflow.yaml',
+      '--lake',
+      lake,
+      '--json',
+    ]);
 
     // Assess
     expect(run.status, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ records_in: 60, records_written: 59, records_quarantined: 0, records_skipped: 1 });
+    expect(summary).toMatchObject({
+      records_in: 60,
+      records_written: 59,
+      records_quarantined: 0,
+      records_skipped: 1,
+    });
     expect(summary.files.map((f: { source_type: string }) => f.source_type).sort()).toEqual([
       'goflow2',
       'nfdump',
@@ -39,14 +53,29 @@ describe('Command: wardflow ingest', () => {
     ]);
     for (const file of summary.files) {
       expect(Object.keys(file)).toEqual(
-        expect.arrayContaining(['path', 'source_type', 'records_in', 'records_written', 'records_quarantined', 'records_skipped']),
+        expect.arrayContaining([
+          'path',
+          'source_type',
+          'records_in',
+          'records_written',
+          'records_quarantined',
+          'records_skipped',
+        ]),
       );
-      expect(file.records_in).toBe(file.records_written + file.records_quarantined + file.records_skipped);
+      expect(file.records_in).toBe(
+        file.records_written + file.records_quarantined + file.records_skipped,
+      );
     }
     expect(summary.skipped_files).toEqual(
       expect.arrayContaining([
-        { path: 'samples/README.md', reason: expect.stringMatching(/^not a recognised flow export/) },
-        { path: 'samples/onprem/main-campus/zeek/dns.10-00-00-10-05-00.log', reason: expect.stringMatching(/dns/) },
+        {
+          path: 'samples/README.md',
+          reason: expect.stringMatching(/^not a recognised flow export/),
+        },
+        {
+          path: 'samples/onprem/main-campus/zeek/dns.10-00-00-10-05-00.log',
+          reason: expect.stringMatching(/dns/),
+        },
       ]),
     );
   });
@@ -103,15 +132,21 @@ describe('Command: wardflow ingest', () => {
   it('rejects an unknown --source-type', () => {
     const run = runCli(['ingest', 'samples', '--source-type', 'netflow', '--lake', tempDir()]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/--source-type: expected one of auto, vpc, zeek, nfdump, goflow2, got "netflow"/);
+    expect(run.stderr).toMatch(
+      /--source-type: expected one of auto, vpc, zeek, nfdump, goflow2, got "netflow"/,
+    );
   });
 
   it('keeps the records before a gzip break, reports it and exits 1', () => {
     // Prepare
     const dir = tempDir();
-    const lines = ['version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'];
+    const lines = [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+    ];
     for (let i = 0; i < 500; i++) {
-      lines.push(`2 123456789012 eni-0abc 10.0.${i % 200}.1 10.1.0.${i % 250} ${30000 + i} 443 6 3 180 ${1795946400 + i} ${1795946460 + i} ACCEPT OK`);
+      lines.push(
+        `2 123456789012 eni-0abc 10.0.${i % 200}.1 10.1.0.${i % 250} ${30000 + i} 443 6 3 180 ${1795946400 + i} ${1795946460 + i} ACCEPT OK`,
+      );
     }
     const whole = gzipSync(lines.join('\n'));
     const cut = join(dir, 'cut.log.gz');
@@ -125,6 +160,8 @@ describe('Command: wardflow ingest', () => {
     const [file] = JSON.parse(run.stdout).files;
     expect(file.error).toMatch(/^gzip input breaks off after line \d+/);
     expect(file.records_written).toBeGreaterThan(0);
-    expect(file.records_in).toBe(file.records_written + file.records_quarantined + file.records_skipped);
+    expect(file.records_in).toBe(
+      file.records_written + file.records_quarantined + file.records_skipped,
+    );
   });
 });

@@ -1,10 +1,10 @@
+import type { SourceType } from '../flow-record.js';
 import type { FormatProbe, ProbeResult } from '../parsers/format-probe.js';
 import { probeGoflow2Json } from '../parsers/goflow2-json.js';
 import { probeNfdumpCsv } from '../parsers/nfdump-csv.js';
 import { probeVpcFlowLog } from '../parsers/vpc-flow-log.js';
 import { probeZeekConnJson } from '../parsers/zeek-conn-json.js';
 import { probeZeekConnTsv } from '../parsers/zeek-conn-tsv.js';
-import type { SourceType } from '../flow-record.js';
 
 /** How many non-blank lines the probes see. */
 export const PROBE_LINES = 20;

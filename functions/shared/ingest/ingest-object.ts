@@ -172,7 +172,12 @@ class ObjectSink {
           tally.records++;
           tally.written++;
           this.lake.add(
-            normalizeFlow(outcome.flow, this.sourceType, `${this.input.ref}:${firstLine + i}`, zones),
+            normalizeFlow(
+              outcome.flow,
+              this.sourceType,
+              `${this.input.ref}:${firstLine + i}`,
+              zones,
+            ),
           );
           break;
         case 'skipped':

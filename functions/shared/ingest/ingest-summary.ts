@@ -23,11 +23,15 @@ export interface IngestSummary {
   readonly files: readonly FileSummary[];
   readonly skipped_files: readonly { readonly path: string; readonly reason: string }[];
   /** Per source type totals, for the human-readable summary. */
-  readonly by_source_type: Readonly<Partial<Record<SourceType, { files: number; records_written: number }>>>;
+  readonly by_source_type: Readonly<
+    Partial<Record<SourceType, { files: number; records_written: number }>>
+  >;
 }
 
 /** Adds up the outcomes of an ingest run. */
-export function summarizeIngest(outcomes: readonly (IngestedObject | SkippedObject)[]): IngestSummary {
+export function summarizeIngest(
+  outcomes: readonly (IngestedObject | SkippedObject)[],
+): IngestSummary {
   const files: FileSummary[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const bySource: Partial<Record<SourceType, { files: number; records_written: number }>> = {};
@@ -55,9 +59,10 @@ export function summarizeIngest(outcomes: readonly (IngestedObject | SkippedObje
     written += outcome.records_written;
     quarantined += outcome.records_quarantined;
     recordsSkipped += outcome.records_skipped;
-    const source = (bySource[outcome.source_type] ??= { files: 0, records_written: 0 });
+    const source = bySource[outcome.source_type] ?? { files: 0, records_written: 0 };
     source.files++;
     source.records_written += outcome.records_written;
+    bySource[outcome.source_type] = source;
   }
   return {
     records_in: recordsIn,

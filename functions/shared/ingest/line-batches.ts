@@ -84,9 +84,9 @@ export async function decodeInput(
     return { head: firstOut.value, chunks: prepend(firstOut.value, inner) };
   } catch (error) {
     // Broken before the first byte: nothing to keep, but the caller still learns why.
-    const chunks = (async function* (): AsyncGenerator<Uint8Array> {
-      throw error;
-    })();
+    const chunks: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+    };
     return { head: new Uint8Array(0), chunks };
   }
 }

@@ -35,7 +35,13 @@ export function normalizeFlow(
     src_zone,
     dst_zone,
     source_type: sourceType,
-    community_id: communityId(flow.src_ip, flow.dst_ip, flow.protocol, flow.src_port, flow.dst_port),
+    community_id: communityId(
+      flow.src_ip,
+      flow.dst_ip,
+      flow.protocol,
+      flow.src_port,
+      flow.dst_port,
+    ),
     raw_ref: rawRef,
   };
 }

@@ -41,7 +41,9 @@ function readQuarantine(lake: string): unknown[] {
   const entries: unknown[] = [];
   for (const type of readdirSync(folder)) {
     for (const file of readdirSync(join(folder, type))) {
-      for (const line of readFileSync(join(folder, type, file), 'utf8').trim().split('\n')) {
+      for (const line of readFileSync(join(folder, type, file), 'utf8')
+        .trim()
+        .split('\n')) {
         entries.push({ file: type, ...JSON.parse(line) });
       }
     }
@@ -67,10 +69,18 @@ describe('Ingest: golden files, parse to Parquet and back', () => {
           yield bytes;
         },
       },
-      { store: new LocalLakeStore(lake), zones: new ZoneResolver(config), timezone: config.timezone },
+      {
+        store: new LocalLakeStore(lake),
+        zones: new ZoneResolver(config),
+        timezone: config.timezone,
+      },
     );
     const { lake_files: _files, ...counts } = outcome as typeof outcome & { lake_files?: unknown };
-    const actual = { outcome: counts, rows: await readLake(lake), quarantine: readQuarantine(lake) };
+    const actual = {
+      outcome: counts,
+      rows: await readLake(lake),
+      quarantine: readQuarantine(lake),
+    };
 
     // Assess
     const expectedPath = `${path}.expected.json`;

@@ -7,7 +7,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../../functions/shared/config.js';
 import { ZoneResolver } from '../../../../functions/shared/enrich/zones.js';
-import { type InputObject, ingestObject } from '../../../../functions/shared/ingest/ingest-object.js';
+import {
+  type InputObject,
+  ingestObject,
+} from '../../../../functions/shared/ingest/ingest-object.js';
 import { LocalLakeStore } from '../../../../functions/shared/lake/local-lake-store.js';
 import { splitVpcLine } from '../../../../functions/shared/parsers/vpc-flow-log.js';
 import { useTempDirs } from '../../../helpers/temp-dir.js';
@@ -38,7 +41,12 @@ function bytesInput(ref: string, bytes: Uint8Array): InputObject {
 }
 
 function settings(lake: string) {
-  return { store: new LocalLakeStore(lake), zones: new ZoneResolver(DEFAULT_CONFIG), timezone: 'UTC', rowGroupRows: 7 };
+  return {
+    store: new LocalLakeStore(lake),
+    zones: new ZoneResolver(DEFAULT_CONFIG),
+    timezone: 'UTC',
+    rowGroupRows: 7,
+  };
 }
 
 function lakeDigest(lake: string): Record<string, string> {
@@ -47,7 +55,8 @@ function lakeDigest(lake: string): Record<string, string> {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else out[relative(lake, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+      else
+        out[relative(lake, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
     }
   };
   walk(lake);
@@ -70,14 +79,27 @@ describe('Ingest: one object into the lake', () => {
   it('writes every flow, partitioned by the UTC hour of its start', async () => {
     // Prepare: 30 flows spanning two hours.
     const lake = tempDir();
-    const text = [HEADER, ...Array.from({ length: 30 }, (_, i) => vpcLine(i, T + 3600 - 15))].join('\n');
+    const text = [HEADER, ...Array.from({ length: 30 }, (_, i) => vpcLine(i, T + 3600 - 15))].join(
+      '\n',
+    );
 
     // Act
-    const result = await ingestObject(bytesInput('a.log', new TextEncoder().encode(text)), settings(lake));
+    const result = await ingestObject(
+      bytesInput('a.log', new TextEncoder().encode(text)),
+      settings(lake),
+    );
 
     // Assess
-    expect(result).toMatchObject({ kind: 'ingested', records_in: 30, records_written: 30, records_quarantined: 0 });
-    const rows = await queryLake(lake, 'SELECT dt, hr, source_type, count(*) AS n FROM FLOWS GROUP BY ALL ORDER BY hr');
+    expect(result).toMatchObject({
+      kind: 'ingested',
+      records_in: 30,
+      records_written: 30,
+      records_quarantined: 0,
+    });
+    const rows = await queryLake(
+      lake,
+      'SELECT dt, hr, source_type, count(*) AS n FROM FLOWS GROUP BY ALL ORDER BY hr',
+    );
     expect(rows).toEqual([
       { dt: '2026-11-29', hr: '10', source_type: 'vpc', n: '15' },
       { dt: '2026-11-29', hr: '11', source_type: 'vpc', n: '15' },
@@ -125,10 +147,18 @@ describe('Ingest: one object into the lake', () => {
     const result = await ingestObject(bytesInput('bad.log', input), settings(lake));
 
     // Assess
-    expect(result).toMatchObject({ records_in: 10, records_written: 2, records_quarantined: 8, records_skipped: 0 });
+    expect(result).toMatchObject({
+      records_in: 10,
+      records_written: 2,
+      records_quarantined: 8,
+      records_skipped: 0,
+    });
     const quarantine = readdirSync(join(lake, 'quarantine/source_type=vpc'));
     expect(quarantine).toHaveLength(1);
-    const entries = readFileSync(join(lake, 'quarantine/source_type=vpc', quarantine[0] as string), 'utf8')
+    const entries = readFileSync(
+      join(lake, 'quarantine/source_type=vpc', quarantine[0] as string),
+      'utf8',
+    )
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
@@ -145,7 +175,12 @@ describe('Ingest: one object into the lake', () => {
       bytesInput('samples.log', readFileSync(join(FIXTURES, 'aws-default-samples.log'))),
       settings(lake),
     );
-    expect(result).toMatchObject({ records_in: 7, records_written: 5, records_skipped: 2, records_quarantined: 0 });
+    expect(result).toMatchObject({
+      records_in: 7,
+      records_written: 5,
+      records_skipped: 2,
+      records_quarantined: 0,
+    });
   });
 
   it('produces the same lake when the same object is ingested twice', async () => {
@@ -176,7 +211,9 @@ describe('Ingest: one object into the lake', () => {
 
     // Assess
     const parquet = Object.keys(lakeDigest(lake)).filter((p) => p.endsWith('.parquet'));
-    expect(parquet).toEqual([expect.stringMatching(/^flows\/source_type=vpc\/dt=2026-11-29\/hr=10\//)]);
+    expect(parquet).toEqual([
+      expect.stringMatching(/^flows\/source_type=vpc\/dt=2026-11-29\/hr=10\//),
+    ]);
   });
 
   it('keeps every record before a gzip break and reports the error', async () => {
@@ -194,13 +231,18 @@ describe('Ingest: one object into the lake', () => {
     expect(result.error).toMatch(/^gzip input breaks off after line \d+/);
     expect(result.records_written).toBeGreaterThan(50);
     expect(result.records_written).toBeLessThan(200);
-    expect(result.records_in).toBe(result.records_written + result.records_quarantined + result.records_skipped);
+    expect(result.records_in).toBe(
+      result.records_written + result.records_quarantined + result.records_skipped,
+    );
     const [{ n }] = (await queryLake(lake, 'SELECT count(*) AS n FROM FLOWS')) as [{ n: string }];
     expect(Number(n)).toBe(result.records_written);
   });
 
   it('skips an empty object with a reason', async () => {
-    const result = await ingestObject(bytesInput('empty.log', new Uint8Array(0)), settings(tempDir()));
+    const result = await ingestObject(
+      bytesInput('empty.log', new Uint8Array(0)),
+      settings(tempDir()),
+    );
     expect(result).toEqual({ kind: 'skipped', path: 'empty.log', reason: 'empty input' });
   });
 
@@ -209,7 +251,10 @@ describe('Ingest: one object into the lake', () => {
       bytesInput('README.md', new TextEncoder().encode('# Notes\n\nThis folder holds captures.\n')),
       settings(tempDir()),
     );
-    expect(result).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^not a recognised flow export/) });
+    expect(result).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/^not a recognised flow export/),
+    });
   });
 
   it('reads VPC flow logs delivered as Parquet into the same records as the text delivery', async () => {
@@ -222,13 +267,24 @@ describe('Ingest: one object into the lake', () => {
     await writeAwsStyleParquet(readFileSync(textPath, 'utf8'), parquetPath);
 
     // Act
-    const fromText = await ingestObject(bytesInput('v3.log', readFileSync(textPath)), settings(textLake));
-    const fromParquet = await ingestObject(bytesInput('v3.parquet', readFileSync(parquetPath)), settings(parquetLake));
+    const fromText = await ingestObject(
+      bytesInput('v3.log', readFileSync(textPath)),
+      settings(textLake),
+    );
+    const fromParquet = await ingestObject(
+      bytesInput('v3.parquet', readFileSync(parquetPath)),
+      settings(parquetLake),
+    );
 
     // Assess
-    expect(fromParquet).toMatchObject({ kind: 'ingested', variant: 'vpc-parquet', records_written: 4 });
+    expect(fromParquet).toMatchObject({
+      kind: 'ingested',
+      variant: 'vpc-parquet',
+      records_written: 4,
+    });
     expect(fromText).toMatchObject({ records_written: 4 });
-    const columns = 'start_time, src_ip, dst_ip, src_port, dst_port, protocol, bytes_out, packets_out, tcp_flags, sensor, community_id';
+    const columns =
+      'start_time, src_ip, dst_ip, src_port, dst_port, protocol, bytes_out, packets_out, tcp_flags, sensor, community_id';
     expect(await queryLake(parquetLake, `SELECT ${columns} FROM FLOWS ORDER BY ALL`)).toEqual(
       await queryLake(textLake, `SELECT ${columns} FROM FLOWS ORDER BY ALL`),
     );
@@ -257,7 +313,9 @@ async function writeAwsStyleParquet(text: string, path: string): Promise<void> {
     const type = AWS_PARQUET_TYPES[field];
     return type ? `${Number(value)}::${type}` : `'${value}'`;
   };
-  const rows = records.map((r) => `(${r.map((v, i) => literal(v, fields[i] as string)).join(', ')})`);
+  const rows = records.map(
+    (r) => `(${r.map((v, i) => literal(v, fields[i] as string)).join(', ')})`,
+  );
   const columns = fields.map((f) => `"${f.replaceAll('-', '_')}"`).join(', ');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -270,13 +328,17 @@ async function writeAwsStyleParquet(text: string, path: string): Promise<void> {
 describe('Ingest: conservation law', () => {
   it('holds records_in = written + quarantined + skipped for every fixture', async () => {
     for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.log'))) {
-      const result = await ingestObject(bytesInput(file, readFileSync(join(FIXTURES, file))), settings(tempDir()));
+      const result = await ingestObject(
+        bytesInput(file, readFileSync(join(FIXTURES, file))),
+        settings(tempDir()),
+      );
       if (result.kind !== 'ingested') continue;
-      expect(result.records_in, file).toBe(result.records_written + result.records_quarantined + result.records_skipped);
+      expect(result.records_in, file).toBe(
+        result.records_written + result.records_quarantined + result.records_skipped,
+      );
     }
   });
 });
-
 
 describe('Ingest: property', () => {
   const validLines = [
@@ -288,11 +350,13 @@ describe('Ingest: property', () => {
   const mutation = fc.oneof(
     fc.constantFrom(...validLines),
     fc.tuple(fc.constantFrom(...validLines), fc.nat(120)).map(([line, cut]) => line.slice(0, cut)),
-    fc.tuple(fc.constantFrom(...validLines), fc.nat(13), fc.string({ maxLength: 8 })).map(([line, at, text]) => {
-      const parts = line.split(' ');
-      parts[at] = text;
-      return parts.join(' ');
-    }),
+    fc
+      .tuple(fc.constantFrom(...validLines), fc.nat(13), fc.string({ maxLength: 8 }))
+      .map(([line, at, text]) => {
+        const parts = line.split(' ');
+        parts[at] = text;
+        return parts.join(' ');
+      }),
     fc.tuple(fc.constantFrom(...validLines), fc.nat(13)).map(([line, at]) => {
       const parts = line.split(' ');
       parts.splice(at, 1);
@@ -310,9 +374,14 @@ describe('Ingest: property', () => {
         const result = await ingestObject(bytesInput('prop.log', bytes), settings(lake));
         expect(result.kind).toBe('ingested');
         if (result.kind !== 'ingested') return;
-        expect(result.records_in).toBe(result.records_written + result.records_quarantined + result.records_skipped);
+        expect(result.records_in).toBe(
+          result.records_written + result.records_quarantined + result.records_skipped,
+        );
         expect(result.records_in).toBeLessThanOrEqual(lines.length);
-        const written = result.records_written === 0 ? 0 : Number((await queryLake(lake, 'SELECT count(*) AS n FROM FLOWS'))[0]?.n);
+        const written =
+          result.records_written === 0
+            ? 0
+            : Number((await queryLake(lake, 'SELECT count(*) AS n FROM FLOWS'))[0]?.n);
         expect(written).toBe(result.records_written);
       }),
       { numRuns: 40 },

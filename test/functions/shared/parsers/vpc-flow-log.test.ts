@@ -6,7 +6,11 @@ import {
   probeVpcFlowLog,
   splitVpcLine,
 } from '../../../../functions/shared/parsers/vpc-flow-log.js';
-import { listFixtureCases, readExpected, runParserFixture } from '../../../helpers/parser-fixtures.js';
+import {
+  listFixtureCases,
+  readExpected,
+  runParserFixture,
+} from '../../../helpers/parser-fixtures.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/parsers/vpc');
 const KEY_PREFIX = 'AWSLogs/123456789010/vpcflowlogs/us-east-1/2026/11/29/';
@@ -18,22 +22,34 @@ function create(header: string, objectRef = 'flows.log') {
 }
 
 describe('Parser: VPC flow log fixtures', () => {
-  it.each(listFixtureCases(FIXTURES))('parses $name as its golden file says', ({ input, expected }) => {
-    // Act
-    const result = runParserFixture(probeVpcFlowLog, input, `${KEY_PREFIX}${input.split('/').pop()}`);
+  it.each(listFixtureCases(FIXTURES))(
+    'parses $name as its golden file says',
+    ({ input, expected }) => {
+      // Act
+      const result = runParserFixture(
+        probeVpcFlowLog,
+        input,
+        `${KEY_PREFIX}${input.split('/').pop()}`,
+      );
 
-    // Assess
-    expect(result).toEqual(readExpected(expected));
-  });
+      // Assess
+      expect(result).toEqual(readExpected(expected));
+    },
+  );
 });
 
 describe('Parser: VPC flow log header', () => {
   it('recognises the default v2 format', () => {
-    expect(probeVpcFlowLog([DEFAULT_V2_HEADER])).toMatchObject({ kind: 'flows', variant: 'vpc-v2-default' });
+    expect(probeVpcFlowLog([DEFAULT_V2_HEADER])).toMatchObject({
+      kind: 'flows',
+      variant: 'vpc-v2-default',
+    });
   });
 
   it('rejects lines that are not a header of field names', () => {
-    expect(probeVpcFlowLog(['2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK'])).toBeNull();
+    expect(
+      probeVpcFlowLog(['2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK']),
+    ).toBeNull();
     expect(probeVpcFlowLog(['#fields\tts\tuid'])).toBeNull();
     expect(probeVpcFlowLog(['ts,te,td,sa,da'])).toBeNull();
   });
@@ -48,7 +64,8 @@ describe('Parser: VPC flow log header', () => {
     // Assess
     expect(verdict).toEqual({
       kind: 'not-flows',
-      reason: 'VPC flow log format without protocol, start, end: its records cannot be placed as flows',
+      reason:
+        'VPC flow log format without protocol, start, end: its records cannot be placed as flows',
     });
   });
 
@@ -68,7 +85,14 @@ describe('Parser: VPC flow log header', () => {
     // Assess
     expect(outcome).toMatchObject({
       kind: 'flow',
-      flow: { src_ip: '10.0.0.1', dst_ip: '10.0.0.2', src_port: 40000, dst_port: 53, protocol: 17, bytes_out: 99 },
+      flow: {
+        src_ip: '10.0.0.1',
+        dst_ip: '10.0.0.2',
+        src_port: 40000,
+        dst_port: 53,
+        protocol: 17,
+        bytes_out: 99,
+      },
     });
   });
 });
@@ -90,18 +114,29 @@ describe('Parser: VPC flow log lines', () => {
     const outcome = parser.parseLine('eni-0abc 10.0.0.1 10.0.0.2 6 1764410400 1764410460', 2);
 
     // Assess
-    expect(outcome).toMatchObject({ kind: 'flow', flow: { sensor: '111122223333:eu-west-1/eni-0abc' } });
+    expect(outcome).toMatchObject({
+      kind: 'flow',
+      flow: { sensor: '111122223333:eu-west-1/eni-0abc' },
+    });
   });
 
   it('never throws and classifies every record, whatever the mutation', () => {
-    const valid = '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
+    const valid =
+      '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK';
     const tokens = valid.split(' ');
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string(), fc.constantFrom('-', 'NODATA', '', '  ')), {
-          minLength: 0,
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...tokens),
+            fc.string(),
+            fc.constantFrom('-', 'NODATA', '', '  '),
+          ),
+          {
+            minLength: 0,
+            maxLength: 20,
+          },
+        ),
         (parts) => {
           const parser = create(DEFAULT_V2_HEADER);
           parser.parseLine(DEFAULT_V2_HEADER, 1);

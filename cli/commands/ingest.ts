@@ -5,7 +5,10 @@ import { ZoneResolver } from '../../functions/shared/enrich/zones.js';
 import { UsageError } from '../../functions/shared/errors.js';
 import { SOURCE_TYPES, type SourceType } from '../../functions/shared/flow-record.js';
 import { ingestObject } from '../../functions/shared/ingest/ingest-object.js';
-import { type IngestSummary, summarizeIngest } from '../../functions/shared/ingest/ingest-summary.js';
+import {
+  type IngestSummary,
+  summarizeIngest,
+} from '../../functions/shared/ingest/ingest-summary.js';
 import { LocalLakeStore } from '../../functions/shared/lake/local-lake-store.js';
 import { ExitCode } from '../exit-codes.js';
 import { expandLocalInputs } from '../local-inputs.js';
@@ -33,9 +36,12 @@ export async function runIngest(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return ExitCode.OK;
   }
-  if (positionals.length === 0) throw new UsageError('ingest: expected at least one file or folder');
+  if (positionals.length === 0)
+    throw new UsageError('ingest: expected at least one file or folder');
   const sourceType = parseSourceType(values['source-type']);
-  const config: WardflowConfig = values.config ? await loadConfigFile(values.config) : DEFAULT_CONFIG;
+  const config: WardflowConfig = values.config
+    ? await loadConfigFile(values.config)
+    : DEFAULT_CONFIG;
   const lake = values.lake ?? DEFAULT_LAKE;
   const summary = await ingestPaths(positionals, lake, config, sourceType);
   if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -92,7 +98,8 @@ export async function ingestPaths(
       sourceType,
       onBytes: (bytes) => {
         readBytes += bytes;
-        const percent = totalBytes === 0 ? 100 : Math.floor(((doneBytes + readBytes) * 100) / totalBytes);
+        const percent =
+          totalBytes === 0 ? 100 : Math.floor(((doneBytes + readBytes) * 100) / totalBytes);
         progress.update(`ingesting ${input.object.ref}  ${percent}%`);
       },
     });
@@ -112,12 +119,17 @@ export function renderSummary(summary: IngestSummary, lake: string): string {
   const lines: string[] = [];
   for (const file of summary.files) {
     const counts = `${file.records_written} written, ${file.records_quarantined} quarantined, ${file.records_skipped} skipped`;
-    lines.push(`  ${file.path}  [${file.variant}]  ${counts}${file.error ? `  ERROR: ${file.error}` : ''}`);
+    lines.push(
+      `  ${file.path}  [${file.variant}]  ${counts}${file.error ? `  ERROR: ${file.error}` : ''}`,
+    );
   }
-  for (const skipped of summary.skipped_files) lines.push(`  ${skipped.path}  skipped: ${skipped.reason}`);
+  for (const skipped of summary.skipped_files)
+    lines.push(`  ${skipped.path}  skipped: ${skipped.reason}`);
   lines.push('');
   for (const [type, totals] of Object.entries(summary.by_source_type)) {
-    lines.push(`  ${type.padEnd(8)} ${totals.files} file(s), ${totals.records_written} flows written`);
+    lines.push(
+      `  ${type.padEnd(8)} ${totals.files} file(s), ${totals.records_written} flows written`,
+    );
   }
   lines.push(
     `records in ${summary.records_in} = written ${summary.records_written} + quarantined ${summary.records_quarantined} + skipped ${summary.records_skipped}; lake: ${lake}`,

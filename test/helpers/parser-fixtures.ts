@@ -13,10 +13,15 @@ export interface ParserFixtureResult {
 }
 
 /** Fixture inputs in a folder: every file with a sibling `<case>.expected.json`. */
-export function listFixtureCases(folder: string): { name: string; input: string; expected: string }[] {
+export function listFixtureCases(
+  folder: string,
+): { name: string; input: string; expected: string }[] {
   const files = readdirSync(folder).sort();
   return files
-    .filter((file) => !file.endsWith('.expected.json') && files.includes(`${caseName(file)}.expected.json`))
+    .filter(
+      (file) =>
+        !file.endsWith('.expected.json') && files.includes(`${caseName(file)}.expected.json`),
+    )
     .map((file) => ({
       name: caseName(file),
       input: join(folder, file),
@@ -29,7 +34,11 @@ function caseName(file: string): string {
 }
 
 /** Runs probe → create → parseLine over every line of a fixture file. */
-export function runParserFixture(probe: FormatProbe, input: string, objectRef = input): ParserFixtureResult {
+export function runParserFixture(
+  probe: FormatProbe,
+  input: string,
+  objectRef = input,
+): ParserFixtureResult {
   const lines = readFileSync(input, 'utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
   const head = lines.filter((line) => line.trim() !== '').slice(0, 20);
@@ -53,7 +62,8 @@ export function runParserFixture(probe: FormatProbe, input: string, objectRef = 
     if (outcome.kind === 'meta') return;
     recordsIn++;
     if (outcome.kind === 'skipped') skipped++;
-    else if (outcome.kind === 'quarantined') result.quarantined.push({ line: index + 1, reason: outcome.reason });
+    else if (outcome.kind === 'quarantined')
+      result.quarantined.push({ line: index + 1, reason: outcome.reason });
     else result.flows.push({ line: index + 1, ...outcome.flow });
   });
   return { ...result, records_in: recordsIn, skipped };

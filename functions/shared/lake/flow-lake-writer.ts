@@ -59,7 +59,9 @@ export class FlowLakeWriter {
     }
     const columns = partition.columns;
     for (let i = 0; i < FLOW_COLUMNS.length; i++) {
-      (columns[i] as ColumnValue[]).push(record[(FLOW_COLUMNS[i] as (typeof FLOW_COLUMNS)[number]).name] as ColumnValue);
+      (columns[i] as ColumnValue[]).push(
+        record[(FLOW_COLUMNS[i] as (typeof FLOW_COLUMNS)[number]).name] as ColumnValue,
+      );
     }
     if (++partition.rows >= this.rowGroupRows) this.flush(partition);
   }

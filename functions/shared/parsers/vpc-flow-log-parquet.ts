@@ -9,7 +9,13 @@ const ROWS_PER_BATCH = 65_536;
 
 /** True when the bytes start with Parquet's magic number `PAR1`. */
 export function isParquet(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x41 &&
+    bytes[2] === 0x52 &&
+    bytes[3] === 0x31
+  );
 }
 
 /** A VPC flow log Parquet object, ready to stream through the text parser. */
@@ -35,13 +41,22 @@ const COMPRESSORS = {
  * the text form and parsed by the same header-driven parser, so both deliveries give identical
  * records.
  */
-export async function readVpcParquetRows(bytes: Uint8Array, context: ParseContext): Promise<VpcParquetRows> {
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+export async function readVpcParquetRows(
+  bytes: Uint8Array,
+  context: ParseContext,
+): Promise<VpcParquetRows> {
+  const file = bytes.buffer.slice(
+    bytes.byteOffset,
+    bytes.byteOffset + bytes.byteLength,
+  ) as ArrayBuffer;
   const metadata = parquetMetadata(file);
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
   const fields = columns.map((name) => name.replaceAll('_', '-'));
   if (!isVpcHeader(fields)) {
-    return { kind: 'not-flows', reason: `Parquet file whose columns are not VPC flow log fields (${columns.slice(0, 5).join(', ')}…)` };
+    return {
+      kind: 'not-flows',
+      reason: `Parquet file whose columns are not VPC flow log fields (${columns.slice(0, 5).join(', ')}…)`,
+    };
   }
   const probe = probeVpcFlowLog([fields.join(' ')]);
   if (probe === null || probe.kind === 'not-flows') {
@@ -58,7 +73,13 @@ export async function readVpcParquetRows(bytes: Uint8Array, context: ParseContex
       yield { firstLine: 0, lines: [fields.join(' ')] };
       for (let start = 0; start < total; start += ROWS_PER_BATCH) {
         const end = Math.min(total, start + ROWS_PER_BATCH);
-        const rows = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors: COMPRESSORS });
+        const rows = await parquetReadObjects({
+          file,
+          metadata,
+          rowStart: start,
+          rowEnd: end,
+          compressors: COMPRESSORS,
+        });
         const lines = rows.map((row) => columns.map((name) => renderValue(row[name])).join(' '));
         yield { firstLine: start + 1, lines };
       }

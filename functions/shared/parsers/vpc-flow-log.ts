@@ -2,7 +2,13 @@ import type { FlowAction, ParsedFlow } from '../flow-record.js';
 import { badField, readCount, readPort } from './field-values.js';
 import type { FormatProbe } from './format-probe.js';
 import { isIpText } from './ip-text.js';
-import { type LineOutcome, type LineParser, META, type ParseContext, quarantine } from './line-parser.js';
+import {
+  type LineOutcome,
+  type LineParser,
+  META,
+  type ParseContext,
+  quarantine,
+} from './line-parser.js';
 import { VPC_FIELD_NAMES, VPC_FIELDS_USED } from './vpc-fields.js';
 import { parseVpcObjectKey } from './vpc-object-key.js';
 
@@ -178,9 +184,11 @@ export class VpcFlowLogParser implements LineParser {
 
     const hasPorts = PORT_PROTOCOLS.has(protocol);
     const srcPort = hasPorts ? optional(v, c.srcport, readPort) : null;
-    if (srcPort === undefined) return quarantine(badField('srcport', 'a port 0–65535', at(v, c.srcport)));
+    if (srcPort === undefined)
+      return quarantine(badField('srcport', 'a port 0–65535', at(v, c.srcport)));
     const dstPort = hasPorts ? optional(v, c.dstport, readPort) : null;
-    if (dstPort === undefined) return quarantine(badField('dstport', 'a port 0–65535', at(v, c.dstport)));
+    if (dstPort === undefined)
+      return quarantine(badField('dstport', 'a port 0–65535', at(v, c.dstport)));
     const packets = optional(v, c.packets, readCount);
     if (packets === undefined) return quarantine(badField('packets', 'a count', at(v, c.packets)));
     const bytes = optional(v, c.bytes, readCount);
@@ -193,7 +201,8 @@ export class VpcFlowLogParser implements LineParser {
     let action: FlowAction | null = null;
     if (actionText === 'ACCEPT') action = 'accept';
     else if (actionText === 'REJECT') action = 'reject';
-    else if (actionText !== '-') return quarantine(badField('action', 'ACCEPT or REJECT', actionText));
+    else if (actionText !== '-')
+      return quarantine(badField('action', 'ACCEPT or REJECT', actionText));
 
     const flow: ParsedFlow = {
       start_time: start * 1000,

@@ -1,4 +1,5 @@
 import { ConfigError, UsageError } from '../functions/shared/errors.js';
+import { runDemo } from './commands/demo.js';
 import { runDetect } from './commands/detect.js';
 import { runGenerate } from './commands/generate.js';
 import { runIngest } from './commands/ingest.js';
@@ -10,6 +11,7 @@ Usage:
   wardflow ingest <path>... [--lake DIR] [--config FILE] [--source-type auto|vpc|zeek|nfdump|goflow2] [--json]
   wardflow detect [--lake DIR | --input <path>...] [--config FILE] [--from ISO] [--to ISO]
                   [--format table|json|ocsf] [--fail-on SEVERITY]
+  wardflow demo   [--out DIR] [--seed S]
   wardflow generate --out DIR [--profile clinic|hospital|large] [--hosts N] [--days D] [--attacks all|none|<list>] [--seed S]
 
 Run 'wardflow <command> --help' for a command's options.`;
@@ -23,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runIngest(rest);
       case 'detect':
         return await runDetect(rest);
+      case 'demo':
+        return await runDemo(rest);
       case 'generate':
         return await runGenerate(rest);
       case undefined:
@@ -33,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return command === undefined ? ExitCode.USAGE : ExitCode.OK;
       default:
         throw new UsageError(
-          `unknown command ${JSON.stringify(command)}; expected one of: ingest, detect, generate`,
+          `unknown command ${JSON.stringify(command)}; expected one of: ingest, detect, demo, generate`,
         );
     }
   } catch (error) {

@@ -5,10 +5,14 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type WardflowConfig } from '../../functions/shared/config.js';
 import { loadConfigFile } from '../../functions/shared/config-file.js';
 import { loadDetectionCatalog } from '../../functions/shared/detection/detection-catalog.js';
+import type { DetectionDefinition } from '../../functions/shared/detection/detection-definition.js';
 import type { Finding } from '../../functions/shared/detection/finding.js';
 import { toOcsfDetectionFinding } from '../../functions/shared/detection/ocsf-finding.js';
-import type { Severity } from '../../functions/shared/detection/query-file.js';
-import { dataSpan, runDetections } from '../../functions/shared/detection/runner.js';
+import {
+  type DetectionRunResult,
+  dataSpan,
+  runDetections,
+} from '../../functions/shared/detection/runner.js';
 import { parseSeverity, severityRank } from '../../functions/shared/detection/severity.js';
 import { DuckDbEngine } from '../../functions/shared/engines/duckdb-engine.js';
 import { attachLocalFlows } from '../../functions/shared/engines/local-lake-tables.js';
@@ -64,44 +68,57 @@ export async function runDetect(argv: readonly string[]): Promise<number> {
       `ingested ${summary.records_written} flows from ${summary.files.length} file(s) (${summary.records_quarantined} quarantined, ${summary.skipped_files.length} file(s) skipped)\n`,
     );
   }
+  try {
+    const result = await detectInLake(lake, config, detections, from, to);
+    if (result === null) process.stderr.write('the lake holds no flows\n');
+    else if (result.suppressed.length > 0) {
+      process.stderr.write(`${result.suppressed.length} finding(s) suppressed by the allowlist\n`);
+    }
+    const findings = result === null ? [] : sortFindings(result.findings);
+    process.stdout.write(render(findings, format));
+    if (
+      failOn !== undefined &&
+      findings.some((f) => severityRank(f.severity) >= severityRank(failOn))
+    ) {
+      return ExitCode.FINDINGS;
+    }
+    return ExitCode.OK;
+  } finally {
+    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs the catalog over a local lake on DuckDB, over `[from, to)` or, by default, the whole span
+ * of its data. Returns null when the lake holds no flows.
+ */
+export async function detectInLake(
+  lake: string,
+  config: WardflowConfig,
+  detections: readonly DetectionDefinition[],
+  from?: Date,
+  to?: Date,
+): Promise<DetectionRunResult | null> {
   const engine = await DuckDbEngine.open();
   try {
     await attachLocalFlows(engine, lake);
     const span = await dataSpan(engine);
     const start = from ?? span?.start;
     const end = to ?? span?.end;
-    let findings: readonly Finding[] = [];
-    if (start !== undefined && end !== undefined) {
-      const progress = new Progress();
-      const result = await runDetections({
-        engine,
-        detections,
-        config,
-        from: start,
-        to: end,
-        onDetection: (d, windows) => progress.update(`detecting ${d.id} over ${windows} window(s)`),
-      });
-      progress.done();
-      findings = sortFindings(result.findings);
-      if (result.suppressed.length > 0) {
-        process.stderr.write(
-          `${result.suppressed.length} finding(s) suppressed by the allowlist\n`,
-        );
-      }
-    } else {
-      process.stderr.write('the lake holds no flows\n');
-    }
-    process.stdout.write(render(findings, format));
-    if (
-      failOn !== undefined &&
-      findings.some((f) => severityRank(f.severity) >= severityRank(failOn as Severity))
-    ) {
-      return ExitCode.FINDINGS;
-    }
-    return ExitCode.OK;
+    if (start === undefined || end === undefined) return null;
+    const progress = new Progress();
+    const result = await runDetections({
+      engine,
+      detections,
+      config,
+      from: start,
+      to: end,
+      onDetection: (d, windows) => progress.update(`detecting ${d.id} over ${windows} window(s)`),
+    });
+    progress.done();
+    return result;
   } finally {
     await engine.close();
-    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
   }
 }
 

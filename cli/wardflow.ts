@@ -3,6 +3,7 @@ import { runDemo } from './commands/demo.js';
 import { runDetect } from './commands/detect.js';
 import { runGenerate } from './commands/generate.js';
 import { runIngest } from './commands/ingest.js';
+import { runReach } from './commands/reach.js';
 import { ExitCode } from './exit-codes.js';
 
 const USAGE = `wardflow — network detection for hybrid hospital infrastructure
@@ -12,6 +13,7 @@ Usage:
   wardflow detect [--lake DIR | --input <path>...] [--config FILE] [--from ISO] [--to ISO]
                   [--format table|json|ocsf] [--fail-on SEVERITY]
   wardflow demo   [--out DIR] [--seed S]
+  wardflow reach <ip> [--hops N] [--lake DIR] [--config FILE] [--json]
   wardflow generate --out DIR [--profile clinic|hospital|large] [--hosts N] [--days D] [--attacks all|none|<list>] [--seed S]
 
 Run 'wardflow <command> --help' for a command's options.`;
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runDetect(rest);
       case 'demo':
         return await runDemo(rest);
+      case 'reach':
+        return await runReach(rest);
       case 'generate':
         return await runGenerate(rest);
       case undefined:
@@ -37,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return command === undefined ? ExitCode.USAGE : ExitCode.OK;
       default:
         throw new UsageError(
-          `unknown command ${JSON.stringify(command)}; expected one of: ingest, detect, demo, generate`,
+          `unknown command ${JSON.stringify(command)}; expected one of: ingest, detect, demo, reach, generate`,
         );
     }
   } catch (error) {

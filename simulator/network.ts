@@ -69,6 +69,8 @@ export class HospitalNetwork {
   private readonly byIp = new Map<string, Host>();
   private readonly pools = new Map<string, string[]>();
   private readonly enis = new Map<string, Host[]>();
+  /** Numeric values of addresses seen by {@link admits}: splitting text per connection is slow. */
+  private readonly values = new Map<string, number>();
 
   /**
    * @param profile the network description
@@ -164,7 +166,11 @@ export class HospitalNetwork {
   public admits(dst: Host, src: string, port: number): boolean {
     const rules = dst.zone.inbound;
     if (rules === null) return true;
-    const value = ipv4Value(src);
+    let value = this.values.get(src);
+    if (value === undefined) {
+      value = ipv4Value(src);
+      this.values.set(src, value);
+    }
     return rules.some((r) => r.ports.has(port) && r.from.some((b) => inBlock(value, b)));
   }
 

@@ -9,7 +9,15 @@ const gzipAsync = promisify(gzip);
 const MAX_IN_FLIGHT = 32;
 
 /**
- * Writes the generated files under the output folder: gzip (level 6, mtime 0, so the bytes only
+ * gzip level 1. Measured on one busy hour of the `hospital` profile (75.4 MB of text, 2-core
+ * machine): level 1 → 15.2 MB in 0.65 s, level 4 → 13.7 MB in 1.06 s, level 6 (zlib's default)
+ * → 12.7 MB in 1.94 s. Level 1 costs a third of level 6's CPU for files 19 % larger; on two
+ * cores the CPU is what limits a hospital day, and the output is test data, not an archive.
+ */
+const GZIP_LEVEL = 1;
+
+/**
+ * Writes the generated files under the output folder: gzip (level 1, mtime 0, so the bytes only
  * depend on the content) compresses on the thread pool while generation goes on.
  */
 export class OutputWriter {
@@ -22,7 +30,7 @@ export class OutputWriter {
   public constructor(public readonly root: string) {}
 
   /** Queues one gzipped file; resolves once there is room for more. */
-  public async writeGzip(relativePath: string, text: string): Promise<void> {
+  public async writeGzip(relativePath: string, text: string | Uint8Array): Promise<void> {
     const job = this.compressAndWrite(relativePath, text);
     this.inFlight.add(job);
     void job.finally(() => this.inFlight.delete(job)).catch(() => undefined);
@@ -43,10 +51,10 @@ export class OutputWriter {
     await Promise.all(this.inFlight);
   }
 
-  private async compressAndWrite(relativePath: string, text: string): Promise<void> {
+  private async compressAndWrite(relativePath: string, text: string | Uint8Array): Promise<void> {
     const path = join(this.root, relativePath);
     const [data] = await Promise.all([
-      gzipAsync(Buffer.from(text), { level: 6 }),
+      gzipAsync(typeof text === 'string' ? Buffer.from(text) : text, { level: GZIP_LEVEL }),
       this.ensureDir(dirname(path)),
     ]);
     await writeFile(path, data);

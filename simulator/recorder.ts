@@ -1,4 +1,5 @@
 import { type Connection, headerBytes } from './connection.js';
+import { LineBuffer } from './line-buffer.js';
 import type { Collector, HospitalNetwork, Host } from './network.js';
 import type { OutputWriter } from './output-writer.js';
 import { hashText } from './prng.js';
@@ -24,24 +25,36 @@ export const SLOT_MS = 300_000;
 /** NetFlow active timeout (nfpcapd/softflowd default): long flows are exported every 300 s. */
 const ACTIVE_TIMEOUT_MS = 300_000;
 
-/** Lines waiting for their file, per 5-minute slot, with the totals nfdump's trailer needs. */
-class SlotLines {
-  public readonly slots = new Map<
-    number,
-    { lines: string[]; flows: number; bytes: number; packets: number; enis: Set<string> | null }
-  >();
+/** One pending file: its bytes so far and the totals nfdump's trailer needs. */
+interface PendingFile {
+  readonly buffer: LineBuffer;
+  flows: number;
+  bytes: number;
+  packets: number;
+  readonly enis: Set<string> | null;
+}
 
-  public at(slot: number, withEnis: boolean) {
+/** Files waiting for their 5-minute slot to complete, for one output. */
+class SlotLines {
+  public readonly slots = new Map<number, PendingFile>();
+
+  /** @param header the file's leading text for a slot start (epoch ms), or null for none */
+  public constructor(private readonly header: (slotStart: number) => string | null) {}
+
+  public at(slot: number, withEnis: boolean): PendingFile {
     let entry = this.slots.get(slot);
     if (entry === undefined) {
-      entry = { lines: [], flows: 0, bytes: 0, packets: 0, enis: withEnis ? new Set() : null };
+      const buffer = new LineBuffer();
+      const header = this.header(slot * SLOT_MS);
+      if (header !== null) buffer.text(`${header}\n`);
+      entry = { buffer, flows: 0, bytes: 0, packets: 0, enis: withEnis ? new Set() : null };
       this.slots.set(slot, entry);
     }
     return entry;
   }
 
-  public take(slot: number) {
-    const entry = this.slots.get(slot);
+  public take(slot: number): PendingFile {
+    const entry = this.at(slot, false);
     this.slots.delete(slot);
     return entry;
   }
@@ -74,44 +87,55 @@ export class Recorder {
   private readonly collectorLines = new Map<string, SlotLines>();
   private readonly flowLogLines = new Map<string, SlotLines>();
   private readonly vpcWriters = new Map<string, VpcFlowLogWriter>();
-  private uidSequence = 0;
-  /** Records rendered so far (all sources). */
+  /** Records written so far (all sources; a silenced source's dropped records excluded). */
   public records = 0;
   /** Connections recorded so far. */
   public connections = 0;
 
+  /**
+   * @param outputs collector keys (`<site>/<id>`) and flow log ids to render; the others are
+   * skipped (a worker renders its share of the outputs)
+   * @default outputs - every output
+   */
   public constructor(
     private readonly network: HospitalNetwork,
     private readonly out: OutputWriter,
     private readonly seed: number,
     private readonly silences: readonly Silence[],
+    outputs: ReadonlySet<string> | null = null,
   ) {
-    for (const c of network.collectors) this.collectorLines.set(c.key, new SlotLines());
+    for (const c of network.collectors)
+      if (outputs === null || outputs.has(c.key))
+        this.collectorLines.set(c.key, new SlotLines(headerOf(c)));
     for (const f of network.profile.cloud.flow_logs) {
-      this.flowLogLines.set(f.id, new SlotLines());
-      this.vpcWriters.set(f.id, new VpcFlowLogWriter(f, network.profile.cloud));
+      if (outputs !== null && !outputs.has(f.id)) continue;
+      const writer = new VpcFlowLogWriter(f, network.profile.cloud);
+      this.flowLogLines.set(f.id, new SlotLines(() => writer.header));
+      this.vpcWriters.set(f.id, writer);
     }
   }
 
-  /** Renders one connection at every source that sees it. */
+  /** Renders one connection at every source (of this recorder's outputs) that sees it. */
   public record(c: Connection): void {
-    this.connections++;
+    // Zeek uids come from the connection's place in the run, not from what this recorder has
+    // rendered: a worker that renders only some outputs still gives every record its uid.
+    const sequence = this.connections++;
     const a = c.srcHost?.collector ?? null;
     const b = c.dstHost?.collector ?? null;
-    if (a !== null) this.recordAt(a, c);
-    if (b !== null && b !== a) this.recordAt(b, c);
+    if (a !== null) this.recordAt(a, c, sequence * 2);
+    if (b !== null && b !== a) this.recordAt(b, c, sequence * 2 + 1);
     if (c.srcHost?.eni) this.recordVpc(c.srcHost, c, true);
     if (c.dstHost?.eni) this.recordVpc(c.dstHost, c, false);
   }
 
-  private recordAt(collector: Collector, c: Connection): void {
-    const lines = this.collectorLines.get(collector.key) as SlotLines;
+  private recordAt(collector: Collector, c: Connection, uidSequence: number): void {
+    const lines = this.collectorLines.get(collector.key);
+    if (lines === undefined) return;
     const end = c.start + c.duration;
     if (collector.source === 'zeek') {
-      const uid = zeekUid(this.uidSequence++);
+      const uid = zeekUid(uidSequence);
       const entry = lines.at(Math.floor(end / SLOT_MS), false);
-      entry.lines.push(collector.format === 'json' ? zeekJsonLine(c, uid) : zeekTsvLine(c, uid));
-      this.records++;
+      entry.buffer.push(collector.format === 'json' ? zeekJsonLine(c, uid) : zeekTsvLine(c, uid));
       return;
     }
     // NetFlow is unidirectional: one record per direction per active-timeout chunk.
@@ -177,13 +201,12 @@ export class Recorder {
             : '........',
       };
       const entry = lines.at(Math.floor(to / SLOT_MS), false);
-      entry.lines.push(
+      entry.buffer.push(
         legacy ? nfdumpLegacyLine(record, collector.address, to + 1500) : nfdumpDefaultLine(record),
       );
       entry.flows++;
       entry.bytes += by;
       entry.packets += pk;
-      this.records++;
     }
   }
 
@@ -191,7 +214,8 @@ export class Recorder {
   private recordVpc(host: Host, c: Connection, outbound: boolean): void {
     const eni = host.eni;
     if (eni === null) return;
-    const lines = this.flowLogLines.get(eni.flowLog.id) as SlotLines;
+    const lines = this.flowLogLines.get(eni.flowLog.id);
+    if (lines === undefined) return;
     const writer = this.vpcWriters.get(eni.flowLog.id) as VpcFlowLogWriter;
     const windowMs = this.network.profile.cloud.aggregation_seconds * 1000;
     const h = headerBytes(c.proto);
@@ -232,49 +256,50 @@ export class Recorder {
           trafficPath: sending ? trafficPath(dstIp, this.network) : null,
         };
         const entry = lines.at(Math.floor(to / SLOT_MS), true);
-        entry.lines.push(writer.line(eni, record));
+        entry.buffer.push(writer.line(eni, record));
         entry.enis?.add(eni.id);
-        this.records++;
       }
     }
   }
 
-  /** Writes every file of one slot (epoch ms of its start). */
+  /**
+   * Writes every file of one slot (epoch ms of its start). Records of a silenced source are
+   * dropped here, so {@link records} counts only what reaches the output.
+   */
   public async flushSlot(slot: number): Promise<void> {
     const slotStart = slot * SLOT_MS;
     for (const collector of this.network.collectors) {
-      const entry = (this.collectorLines.get(collector.key) as SlotLines).take(slot);
+      const lines = this.collectorLines.get(collector.key);
+      if (lines === undefined) continue;
+      const entry = lines.take(slot);
       if (this.silenced(collector.key, slotStart)) continue;
-      const body = entry?.lines ?? [];
-      const path = collectorPath(collector, slotStart);
-      let text: string;
-      if (collector.source === 'zeek') {
-        text =
-          collector.format === 'json'
-            ? body.join('\n') + (body.length > 0 ? '\n' : '')
-            : `${zeekTsvHeader(slotStart)}\n${body.map((l) => `${l}\n`).join('')}${zeekTsvClose(slotStart + SLOT_MS)}\n`;
-        // Zeek JSON logs with no connection are empty files; ingest would skip them, so keep a
-        // rotation without connections out of the output, as log shippers do with empty files.
-        if (collector.format === 'json' && body.length === 0) continue;
-      } else if (collector.format === 'legacy') {
-        text = `${NFDUMP_LEGACY_HEADER}\n${body.map((l) => `${l}\n`).join('')}${nfdumpSummary(entry?.flows ?? 0, entry?.bytes ?? 0, entry?.packets ?? 0, SLOT_MS / 1000)}\n`;
-      } else {
-        text = `${NFDUMP_DEFAULT_HEADER}\n${body.map((l) => `${l}\n`).join('')}`;
-      }
-      await this.out.writeGzip(path, text);
+      // Zeek JSON logs with no connection are empty files; ingest would skip them, so keep a
+      // rotation without connections out of the output, as log shippers do with empty files.
+      if (collector.format === 'json' && entry.buffer.lines === 0) continue;
+      if (collector.format === 'tsv') entry.buffer.text(`${zeekTsvClose(slotStart + SLOT_MS)}\n`);
+      if (collector.format === 'legacy')
+        entry.buffer.text(
+          `${nfdumpSummary(entry.flows, entry.bytes, entry.packets, SLOT_MS / 1000)}\n`,
+        );
+      this.records += entry.buffer.lines;
+      await this.out.writeGzip(collectorPath(collector, slotStart), entry.buffer.bytes());
     }
     for (const flowLog of this.network.profile.cloud.flow_logs) {
-      const entry = (this.flowLogLines.get(flowLog.id) as SlotLines).take(slot);
+      const lines = this.flowLogLines.get(flowLog.id);
+      if (lines === undefined) continue;
+      const entry = lines.take(slot);
       if (this.silenced(flowLog.id, slotStart)) continue;
+      this.records += entry.buffer.lines;
       const writer = this.vpcWriters.get(flowLog.id) as VpcFlowLogWriter;
-      const lines = [writer.header, ...(entry?.lines ?? [])];
       // An ENI with no traffic in the file's five minutes reports NODATA for them.
       for (const host of this.network.enisOf(flowLog.id)) {
         const eni = host.eni;
-        if (eni && !entry?.enis?.has(eni.id))
-          lines.push(writer.noData(eni, slotStart / 1000, (slotStart + SLOT_MS) / 1000 - 1));
+        if (eni && !entry.enis?.has(eni.id))
+          entry.buffer.text(
+            `${writer.noData(eni, slotStart / 1000, (slotStart + SLOT_MS) / 1000 - 1)}\n`,
+          );
       }
-      await this.out.writeGzip(this.vpcPath(flowLog.id, slotStart), `${lines.join('\n')}\n`);
+      await this.out.writeGzip(this.vpcPath(flowLog.id, slotStart), entry.buffer.bytes());
     }
   }
 
@@ -290,6 +315,14 @@ export class Recorder {
     const hash = hashText(`${this.seed}/${flowLogId}/${slotStart}`).toString(16).padStart(8, '0');
     return `AWSLogs/${cloud.account}/vpcflowlogs/${cloud.region}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${cloud.account}_vpcflowlogs_${cloud.region}_${flowLogId}_${stamp}_${hash}.log.gz`;
   }
+}
+
+/** The leading text of a collector's files: column header, or Zeek's TSV header block. */
+function headerOf(collector: Collector): (slotStart: number) => string | null {
+  if (collector.source === 'zeek')
+    return collector.format === 'json' ? () => null : (slotStart) => zeekTsvHeader(slotStart);
+  const header = collector.format === 'legacy' ? NFDUMP_LEGACY_HEADER : NFDUMP_DEFAULT_HEADER;
+  return () => header;
 }
 
 /** On-prem file path: `onprem/<site>/zeek/<sensor>/conn.YYYY-MM-DD-HH-MM.log.gz` or `onprem/<site>/nfdump/<exporter>/nfcapd.YYYYMMDDHHmm.csv.gz`. */

@@ -40,23 +40,14 @@ export function makeConnection(
   const srcPort = 49152 + rng.int(16383);
   const limit = Math.max(0, runEnd - 1 - r.start);
   const service = r.service ?? null;
-  const base = {
-    start: r.start,
-    src,
-    srcPort,
-    dst,
-    dstPort: r.dstPort,
-    proto: r.proto,
-    srcHost,
-    dstHost,
-  };
   const blocked =
     dstHost !== null && dstHost.eni !== null && !network.admits(dstHost, src, r.dstPort);
+  // Every outcome builds the same literal, field for field: one object shape for the millions
+  // of connections (an object spread here cost a fifth of the generator's time).
   if (blocked || r.state === 'S0') {
     // The SYN (or datagram) is dropped silently; TCP retries twice, 1 s then 2 s later.
     const tcp = r.proto === 6;
-    return {
-      ...base,
+    return connection(r, src, srcPort, dst, srcHost, dstHost, {
       duration: Math.min(limit, tcp ? 3000 : 0),
       origBytes: tcp ? 0 : r.outBytes,
       origPkts: tcp ? 3 : (r.outPackets ?? 1),
@@ -64,12 +55,11 @@ export function makeConnection(
       respPkts: 0,
       state: 'S0',
       service: tcp ? null : service,
-    };
+    });
   }
   const closed = r.proto === 6 && dstHost !== null && !dstHost.listens.has(r.dstPort);
   if (closed || r.state === 'REJ') {
-    return {
-      ...base,
+    return connection(r, src, srcPort, dst, srcHost, dstHost, {
       duration: Math.min(limit, 1),
       origBytes: 0,
       origPkts: 1,
@@ -77,7 +67,7 @@ export function makeConnection(
       respPkts: 1,
       state: 'REJ',
       service: null,
-    };
+    });
   }
   const outBytes = Math.max(0, Math.round(r.outBytes));
   const inBytes = Math.max(0, Math.round(r.inBytes));
@@ -90,16 +80,53 @@ export function makeConnection(
     origPkts = r.outPackets ?? Math.max(1, Math.ceil(outBytes / 1200));
     respPkts = inBytes > 0 ? (r.inPackets ?? Math.max(1, Math.ceil(inBytes / 1200))) : 0;
   }
-  const duration = Math.min(limit, Math.max(1, Math.round(r.duration)));
-  return {
-    ...base,
-    duration,
+  return connection(r, src, srcPort, dst, srcHost, dstHost, {
+    duration: Math.min(limit, Math.max(1, Math.round(r.duration))),
     origBytes: outBytes,
     origPkts,
     respBytes: inBytes,
     respPkts,
     state: r.state ?? 'SF',
     service,
+  });
+}
+
+/** How a connection ended: the fields that differ between outcomes. */
+interface Outcome {
+  readonly duration: number;
+  readonly origBytes: number;
+  readonly origPkts: number;
+  readonly respBytes: number;
+  readonly respPkts: number;
+  readonly state: ConnState;
+  readonly service: string | null;
+}
+
+function connection(
+  r: ConnectionRequest,
+  src: string,
+  srcPort: number,
+  dst: string,
+  srcHost: Host | null,
+  dstHost: Host | null,
+  o: Outcome,
+): Connection {
+  return {
+    start: r.start,
+    duration: o.duration,
+    src,
+    srcPort,
+    dst,
+    dstPort: r.dstPort,
+    proto: r.proto,
+    origBytes: o.origBytes,
+    origPkts: o.origPkts,
+    respBytes: o.respBytes,
+    respPkts: o.respPkts,
+    state: o.state,
+    service: o.service,
+    srcHost,
+    dstHost,
   };
 }
 

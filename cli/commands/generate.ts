@@ -20,6 +20,8 @@ Options:
   --start ISO         UTC start on a 5-minute boundary (default: ${DEFAULT_START})
   --attacks A         all, none or a comma list of: ${ATTACK_IDS.join(', ')} (default: all)
   --seed S            integer seed (default: 1)
+  --threads N         worker threads writing the outputs; never changes the bytes
+                      (default: available cores, at most 4)
   -h, --help          this help`;
 
 /** `wardflow generate`: returns the exit code. */
@@ -45,6 +47,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
     hosts: integer(values.hosts, '--hosts'),
     days: integer(values.days, '--days'),
     seed: integer(values.seed, '--seed'),
+    threads: integer(values.threads, '--threads'),
     start: values.start,
     attacks,
     onProgress: (done, total, records) =>
@@ -82,6 +85,7 @@ function parseOptions(argv: readonly string[]) {
         start: { type: 'string' },
         attacks: { type: 'string' },
         seed: { type: 'string' },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

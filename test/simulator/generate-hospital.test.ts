@@ -24,7 +24,7 @@ function files(root: string): Map<string, Buffer> {
   return out;
 }
 
-const SMALL = { profile: 'clinic', hosts: 60, hours: 2, seed: 7 } as const;
+const SMALL = { profile: 'clinic', hosts: 60, hours: 2, seed: 7, threads: 1 } as const;
 
 describe('Simulator: generateHospital', () => {
   it('writes the same bytes for the same seed, and different bytes for another', async () => {
@@ -62,6 +62,28 @@ describe('Simulator: generateHospital', () => {
         .get('ground-truth.json')
         ?.equals(fa.get('ground-truth.json') as Buffer),
     ).toBe(false);
+  });
+
+  it('writes the same bytes whatever the number of worker threads', async () => {
+    // Prepare
+    const [one, three] = [tempDir(), tempDir()];
+    const options = {
+      ...SMALL,
+      hours: 1,
+      attacks: [{ id: 'source-silence', params: { start_hour: 0.25, minutes: 15 } }],
+    };
+
+    // Act
+    const a = await generateHospital({ ...options, out: one, threads: 1 });
+    const b = await generateHospital({ ...options, out: three, threads: 3 });
+
+    // Assess
+    const fa = files(one);
+    expect([...files(three).keys()]).toEqual([...fa.keys()]);
+    for (const [path, bytes] of files(three))
+      expect(bytes.equals(fa.get(path) as Buffer), path).toBe(true);
+    expect(b.records).toBe(a.records);
+    expect(b.files).toBe(a.files);
   });
 
   it('rejects an unknown attack and a window outside the run', async () => {

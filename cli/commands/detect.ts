@@ -7,6 +7,7 @@ import { loadConfigFile } from '../../functions/shared/config-file.js';
 import { loadDetectionCatalog } from '../../functions/shared/detection/detection-catalog.js';
 import type { DetectionDefinition } from '../../functions/shared/detection/detection-definition.js';
 import type { Finding } from '../../functions/shared/detection/finding.js';
+import { writeFindingsToLake } from '../../functions/shared/detection/findings-lake.js';
 import { toOcsfDetectionFinding } from '../../functions/shared/detection/ocsf-finding.js';
 import {
   type DetectionRunResult,
@@ -17,6 +18,7 @@ import { parseSeverity, severityRank } from '../../functions/shared/detection/se
 import { DuckDbEngine } from '../../functions/shared/engines/duckdb-engine.js';
 import { attachLocalFlows } from '../../functions/shared/engines/local-lake-tables.js';
 import { UsageError, WardflowError } from '../../functions/shared/errors.js';
+import { LocalLakeStore } from '../../functions/shared/lake/local-lake-store.js';
 import { ExitCode } from '../exit-codes.js';
 import { Progress } from '../progress.js';
 import { renderFindingsTable, sortFindings } from '../render-findings.js';
@@ -90,7 +92,8 @@ export async function runDetect(argv: readonly string[]): Promise<number> {
 
 /**
  * Runs the catalog over a local lake on DuckDB, over `[from, to)` or, by default, the whole span
- * of its data. Returns null when the lake holds no flows.
+ * of its data, and stores the findings in the lake's `findings/` and `evidence/` tables. Returns
+ * null when the lake holds no flows.
  */
 export async function detectInLake(
   lake: string,
@@ -116,6 +119,7 @@ export async function detectInLake(
       onDetection: (d, windows) => progress.update(`detecting ${d.id} over ${windows} window(s)`),
     });
     progress.done();
+    await writeFindingsToLake(new LocalLakeStore(lake), result);
     return result;
   } finally {
     await engine.close();

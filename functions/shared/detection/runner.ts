@@ -2,6 +2,7 @@ import type { WardflowConfig } from '../config.js';
 import type { QueryEngine } from '../engines/query-engine.js';
 import { bindParameters, param, type SqlParameters } from '../engines/sql-parameters.js';
 import { Allowlist } from './allowlist.js';
+import { configParameters } from './config-parameters.js';
 import type { DetectionDefinition } from './detection-definition.js';
 import { isEnabled, resolveParams, toSqlParameters } from './detection-params.js';
 import { type Finding, toFinding } from './finding.js';
@@ -26,6 +27,8 @@ export interface DetectionRunResult {
   readonly suppressed: readonly { readonly finding: Finding; readonly reason: string }[];
   /** Queries run, for the run summary. */
   readonly queries: number;
+  /** Every (detection, window) that ran, so stored findings of a window can be replaced. */
+  readonly windows: readonly { readonly detection_id: string; readonly window: TimeWindow }[];
 }
 
 /** The hours (since the epoch) that hold flows, from the partition columns alone. */
@@ -62,45 +65,8 @@ function windowParameters(
     window_dt_start: param.string(day(window.start)),
     window_dt_end: param.string(day(new Date(window.end.getTime() - 1))),
     baseline_dt_start: param.string(day(baselineStart)),
-    threat_intel_ips: param.strings(config.threat_intel.ips),
-    zone_tags: zoneTagRows(config),
-    policy_rules: policyRuleRows(config),
-    policy_default: param.string(config.policy.default),
+    ...configParameters(config),
   };
-}
-
-/** The config's zones and their tags, one row per (zone, tag): `zone_tags(zone, tag)`. */
-function zoneTagRows(config: WardflowConfig): SqlParameters[string] {
-  const rows = config.zones.flatMap((zone) => zone.tags.map((tag) => [zone.name, tag] as const));
-  return param.rows(
-    'zone_tags',
-    [
-      { name: 'zone', type: 'VARCHAR' },
-      { name: 'tag', type: 'VARCHAR' },
-    ],
-    rows,
-  );
-}
-
-/**
- * The segmentation policy as `policy_rules(rule_index, from_zone, to_zone, port, action)`: one row
- * per rule and port (port NULL when the rule covers every port); the first matching rule wins.
- */
-function policyRuleRows(config: WardflowConfig): SqlParameters[string] {
-  const rows = config.policy.rules.flatMap((rule, index) =>
-    (rule.ports ?? [null]).map((port) => [index, rule.from, rule.to, port, rule.action] as const),
-  );
-  return param.rows(
-    'policy_rules',
-    [
-      { name: 'rule_index', type: 'INTEGER' },
-      { name: 'from_zone', type: 'VARCHAR' },
-      { name: 'to_zone', type: 'VARCHAR' },
-      { name: 'port', type: 'INTEGER' },
-      { name: 'action', type: 'VARCHAR' },
-    ],
-    rows,
-  );
 }
 
 /**
@@ -114,6 +80,7 @@ export async function runDetections(options: DetectionRunOptions): Promise<Detec
   const findings = new Map<string, Finding>();
   const suppressed = new Map<string, { finding: Finding; reason: string }>();
   let queries = 0;
+  const ran: { detection_id: string; window: TimeWindow }[] = [];
   for (const definition of options.detections) {
     if (!isEnabled(definition, config)) continue;
     const values = resolveParams(definition, config);
@@ -128,6 +95,7 @@ export async function runDetections(options: DetectionRunOptions): Promise<Detec
         ...detectionParams,
       });
       queries++;
+      ran.push({ detection_id: definition.id, window });
       for (const queried of await engine.query(sql)) {
         const row = definition.scorer === null ? queried : definition.scorer(queried, values);
         if (row === null) continue;
@@ -138,5 +106,10 @@ export async function runDetections(options: DetectionRunOptions): Promise<Detec
       }
     }
   }
-  return { findings: [...findings.values()], suppressed: [...suppressed.values()], queries };
+  return {
+    findings: [...findings.values()],
+    suppressed: [...suppressed.values()],
+    queries,
+    windows: ran,
+  };
 }

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lakeHasFlows } from './duckdb-engine.js';
 import type { QueryEngine } from './query-engine.js';
@@ -54,4 +55,75 @@ export async function attachLocalFlows(engine: QueryEngine, lake: string): Promi
   await engine.execute(
     `CREATE OR REPLACE VIEW flows AS SELECT ${select} FROM read_parquet(${sqlString(glob)}, hive_partitioning = true, hive_types = {'source_type': VARCHAR, 'dt': VARCHAR, 'hr': VARCHAR})`,
   );
+}
+
+/** True when the lake holds files below `folder/`. */
+function hasFiles(lake: string, folder: string, suffix: string): boolean {
+  const root = join(lake, folder);
+  if (!existsSync(root)) return false;
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop() as string;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith(suffix)) return true;
+      if (entry.isDirectory()) stack.push(join(dir, entry.name));
+    }
+  }
+  return false;
+}
+
+/** Columns of the `findings` table (queries/tables/findings.sql) in DuckDB spelling. */
+const FINDINGS_COLUMNS: readonly (readonly [string, string])[] = [
+  ['finding_id', 'VARCHAR'],
+  ['title', 'VARCHAR'],
+  ['severity', 'VARCHAR'],
+  ['window_start', 'VARCHAR'],
+  ['window_end', 'VARCHAR'],
+  ['first_seen', 'VARCHAR'],
+  ['last_seen', 'VARCHAR'],
+  ['src_ip', 'VARCHAR'],
+  ['dst_ip', 'VARCHAR'],
+  ['dst_port', 'INTEGER'],
+  ['protocol', 'INTEGER'],
+  ['src_zone', 'VARCHAR'],
+  ['dst_zone', 'VARCHAR'],
+  ['metrics', 'JSON'],
+  ['mitre', 'VARCHAR[]'],
+  ['hipaa', 'VARCHAR[]'],
+  ['evidence', 'STRUCT(flow_count BIGINT, raw_refs VARCHAR[])'],
+  ['summary', 'VARCHAR'],
+  ['status', 'VARCHAR'],
+  ['suppression_reason', 'VARCHAR'],
+];
+
+const PARTITIONS: readonly (readonly [string, string])[] = [
+  ['dt', 'VARCHAR'],
+  ['detection_id', 'VARCHAR'],
+];
+
+async function attachJsonTable(
+  engine: QueryEngine,
+  lake: string,
+  table: string,
+  columns: readonly (readonly [string, string])[],
+): Promise<void> {
+  if (!hasFiles(lake, table, '.jsonl')) {
+    const all = [...columns, ...PARTITIONS].map(([name, type]) => `${name} ${type}`).join(', ');
+    await engine.execute(`CREATE OR REPLACE TABLE ${table} (${all})`);
+    return;
+  }
+  const glob = join(lake, table, '*', '*', '*.jsonl');
+  const spec = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ');
+  await engine.execute(
+    `CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_json(${sqlString(glob)}, format = 'newline_delimited', columns = {${spec}}, hive_partitioning = true, hive_types = {'dt': VARCHAR, 'detection_id': VARCHAR})`,
+  );
+}
+
+/** Makes the lake's `findings/` and `evidence/` queryable as the tables `findings` and `evidence`. */
+export async function attachLocalFindings(engine: QueryEngine, lake: string): Promise<void> {
+  await attachJsonTable(engine, lake, 'findings', FINDINGS_COLUMNS);
+  await attachJsonTable(engine, lake, 'evidence', [
+    ['finding_id', 'VARCHAR'],
+    ['raw_ref', 'VARCHAR'],
+  ]);
 }

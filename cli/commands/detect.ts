@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, type WardflowConfig } from '../../functions/shared/conf
 import { loadConfigFile } from '../../functions/shared/config-file.js';
 import { loadDetectionCatalog } from '../../functions/shared/detection/detection-catalog.js';
 import type { DetectionDefinition } from '../../functions/shared/detection/detection-definition.js';
+import { parseDuration } from '../../functions/shared/detection/duration.js';
 import type { Finding } from '../../functions/shared/detection/finding.js';
 import { writeFindingsToLake } from '../../functions/shared/detection/findings-lake.js';
 import { toOcsfDetectionFinding } from '../../functions/shared/detection/ocsf-finding.js';
@@ -34,6 +35,8 @@ Options:
   --input PATH        ingest these files or folders into a temporary lake first (repeatable)
   --config FILE       wardflow config (zones, policy, thresholds, allowlist, threat intel)
   --from ISO, --to ISO  event-time span (default: the whole span of the data)
+  --lag DURATION      leave windows ending within this long of now for a later run, as flow
+                      logs arrive late (e.g. 15m; default 0: run every window)
   --format F          table (default), json (one finding per line) or ocsf
   --fail-on SEVERITY  exit 4 when a finding at or above this severity exists
   -h, --help          this help`;
@@ -54,6 +57,10 @@ export async function runDetect(argv: readonly string[]): Promise<number> {
       : usage(() => parseSeverity(values['fail-on'] as string, '--fail-on'));
   const from = parseTime(values.from, '--from');
   const to = parseTime(values.to, '--to');
+  const lagMs =
+    values.lag === undefined
+      ? undefined
+      : usage(() => parseDuration(values.lag as string, '--lag'));
   if (values.input !== undefined && values.lake !== undefined)
     throw new UsageError('detect: give --lake or --input, not both');
   const config: WardflowConfig = values.config
@@ -71,7 +78,8 @@ export async function runDetect(argv: readonly string[]): Promise<number> {
     );
   }
   try {
-    const result = await detectInLake(lake, config, detections, from, to);
+    const notAfter = lagMs === undefined ? undefined : new Date(Date.now() - lagMs);
+    const result = await detectInLake(lake, config, detections, from, to, notAfter);
     if (result === null) process.stderr.write('the lake holds no flows\n');
     else if (result.suppressed.length > 0) {
       process.stderr.write(`${result.suppressed.length} finding(s) suppressed by the allowlist\n`);
@@ -101,6 +109,7 @@ export async function detectInLake(
   detections: readonly DetectionDefinition[],
   from?: Date,
   to?: Date,
+  notAfter?: Date,
 ): Promise<DetectionRunResult | null> {
   const engine = await DuckDbEngine.open();
   try {
@@ -116,6 +125,7 @@ export async function detectInLake(
       config,
       from: start,
       to: end,
+      notAfter,
       onDetection: (d, windows) => progress.update(`detecting ${d.id} over ${windows} window(s)`),
     });
     progress.done();
@@ -147,6 +157,7 @@ function parse(argv: readonly string[]) {
         to: { type: 'string' },
         format: { type: 'string' },
         'fail-on': { type: 'string' },
+        lag: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -17,6 +17,12 @@ export interface DetectionRunOptions {
   readonly from: Date;
   /** End of the covered span (exclusive). */
   readonly to: Date;
+  /**
+   * Windows ending after this time are not run yet: flow logs arrive late (VPC delivery to S3 is
+   * typically ~10 minutes, sometimes more), so a window is closed only once `now − lag` has passed.
+   * @default - every window of the span runs
+   */
+  readonly notAfter?: Date;
   /** Called before each detection runs, for progress display. */
   readonly onDetection?: (definition: DetectionDefinition, windows: number) => void;
 }
@@ -85,8 +91,9 @@ export async function runDetections(options: DetectionRunOptions): Promise<Detec
     if (!isEnabled(definition, config)) continue;
     const values = resolveParams(definition, config);
     const detectionParams = toSqlParameters(values, definition.params);
-    const windows = alignedWindows(options.from, options.to, definition.windowMs).filter((w) =>
-      windowHasData(w, hours),
+    const windows = alignedWindows(options.from, options.to, definition.windowMs).filter(
+      (w) =>
+        windowHasData(w, hours) && (options.notAfter === undefined || w.end <= options.notAfter),
     );
     options.onDetection?.(definition, windows.length);
     for (const window of windows) {

@@ -96,6 +96,19 @@ describe('Runner: runDetections', () => {
     ]);
   });
 
+  it('leaves windows that end after the lateness allowance for a later run', async () => {
+    const result = await runDetections({
+      engine,
+      detections: [BUSY_SSH],
+      config: parseConfig({}),
+      from: FROM,
+      to: TO,
+      notAfter: new Date('2026-11-23T14:30:00Z'),
+    });
+    expect(result.findings.map((f) => f.window_start)).not.toContain('2026-11-23T14:00:00.000Z');
+    expect(result.queries).toBe(1);
+  });
+
   it('never duplicates a finding across overlapping runs', async () => {
     const a = await runDetections({
       engine,

@@ -8,17 +8,21 @@ import { TRINO_COMPAT_MACROS } from '../../functions/shared/engines/trino-compat
 /**
  * Functions that mean the same in Trino (Athena engine v3) and DuckDB, checked against both
  * engines' documentation; queries may call these, plus the names the macro layer provides.
+ * `count_if` is left out on purpose: over only NULL conditions DuckDB returns NULL, Trino 0.
  * Adding a name here is a claim about both engines: check it, and the integration tier runs every
  * query on a real Trino.
  */
 const SHARED_FUNCTIONS = new Set([
   'abs',
+  'arbitrary',
+  'concat_ws',
+  'lpad',
+  'rpad',
   'array_agg',
   'avg',
   'ceil',
   'concat',
   'count',
-  'count_if',
   'date_diff',
   'date_trunc',
   'exp',
@@ -122,6 +126,10 @@ const SYNTAX = new Set([
   'timestamp',
   'decimal',
   'varchar',
+  'having',
+  'group',
+  'order',
+  'limit',
   // A special form in DuckDB's grammar rather than a catalog function; the same in both engines.
   'coalesce',
 ]);

@@ -1,7 +1,13 @@
-import { FLOW_COLUMNS, type FlowRecord, type SourceType } from '../flow-record.js';
+import {
+  type Direction,
+  FLOW_COLUMNS,
+  type FlowRecord,
+  type ParsedFlow,
+  type SourceType,
+} from '../flow-record.js';
 import type { LakeStore, StagedObject } from './lake-store.js';
-import { ParquetFileWriter } from './parquet-writer.js';
 import { hourBucket, partitionOfHour, partitionPath } from './partition.js';
+import { type EncodedParquetFile, SharedRowGroupEncoder } from './shared-row-group-encoder.js';
 
 /** Options of {@link FlowLakeWriter}. */
 export interface FlowLakeWriterOptions {
@@ -11,16 +17,53 @@ export interface FlowLakeWriterOptions {
    * @default 131072
    */
   readonly rowGroupRows?: number;
+  /**
+   * Rows buffered across all partitions. When an object's flows spread over many hours, each
+   * partition keeps a partial row group until `finish()`; past this total, the partition holding
+   * the most rows is encoded early (a smaller row group), so memory stays bounded by this
+   * number, not by the number of partitions. Deterministic: it depends only on the input order.
+   * @default 2 × rowGroupRows
+   */
+  readonly maxBufferedRows?: number;
 }
 
 type ColumnValue = number | string | null;
+
+const ADD_FLOW_ORDER = [
+  'start_time',
+  'end_time',
+  'src_ip',
+  'dst_ip',
+  'src_port',
+  'dst_port',
+  'protocol',
+  'bytes_out',
+  'packets_out',
+  'bytes_in',
+  'packets_in',
+  'action',
+  'tcp_flags',
+  'conn_state',
+  'direction',
+  'src_zone',
+  'dst_zone',
+  'sensor',
+  'community_id',
+  'raw_ref',
+];
+if (FLOW_COLUMNS.map((column) => column.name).join() !== ADD_FLOW_ORDER.join()) {
+  // A schema change must update `addFlow`; fail at load rather than write shifted columns.
+  throw new Error(
+    `FlowLakeWriter.addFlow: expected FLOW_COLUMNS ${ADD_FLOW_ORDER.join()}, got ${FLOW_COLUMNS.map((column) => column.name).join()}`,
+  );
+}
 
 /** One partition's open Parquet file and the rows not yet encoded. */
 interface OpenPartition {
   readonly path: string;
   readonly columns: ColumnValue[][];
   staged: StagedObject | undefined;
-  writer: ParquetFileWriter | undefined;
+  file: EncodedParquetFile | undefined;
   rows: number;
 }
 
@@ -33,6 +76,13 @@ interface OpenPartition {
 export class FlowLakeWriter {
   private readonly partitions = new Map<number, OpenPartition>();
   private readonly rowGroupRows: number;
+  private readonly maxBufferedRows: number;
+  /** One set of encoding buffers for every partition file (see SharedRowGroupEncoder). */
+  private readonly encoder = new SharedRowGroupEncoder(FLOW_COLUMNS);
+  private bufferedRows = 0;
+  // The partition of the previous record: consecutive records mostly share their hour.
+  private lastBucket = Number.NaN;
+  private lastPartition: OpenPartition | undefined;
 
   public constructor(
     private readonly store: LakeStore,
@@ -41,39 +91,101 @@ export class FlowLakeWriter {
     options: FlowLakeWriterOptions = {},
   ) {
     this.rowGroupRows = options.rowGroupRows ?? 131_072;
+    this.maxBufferedRows = options.maxBufferedRows ?? 2 * this.rowGroupRows;
   }
 
   /** Buffers one record; encodes a row group when its partition's buffer is full. */
   public add(record: FlowRecord): void {
-    const bucket = hourBucket(record.start_time);
-    let partition = this.partitions.get(bucket);
-    if (partition === undefined) {
-      partition = {
-        path: `${partitionPath(partitionOfHour(this.sourceType, bucket))}/${this.stem}.parquet`,
-        columns: FLOW_COLUMNS.map(() => []),
-        staged: undefined,
-        writer: undefined,
-        rows: 0,
-      };
-      this.partitions.set(bucket, partition);
-    }
+    const partition = this.partitionOf(record.start_time);
     const columns = partition.columns;
     for (let i = 0; i < FLOW_COLUMNS.length; i++) {
       (columns[i] as ColumnValue[]).push(
         record[(FLOW_COLUMNS[i] as (typeof FLOW_COLUMNS)[number]).name] as ColumnValue,
       );
     }
+    this.counted(partition);
+  }
+
+  /**
+   * `add` for a parsed flow and its enrichment, without a {@link FlowRecord} in between: the
+   * values go straight into the column buffers (the ingest hot path). Same rows as `add`.
+   */
+  public addFlow(
+    flow: ParsedFlow,
+    direction: Direction,
+    srcZone: string,
+    dstZone: string,
+    communityId: string | null,
+    rawRef: string,
+  ): void {
+    const partition = this.partitionOf(flow.start_time);
+    const c = partition.columns as ColumnValue[][];
+    // FLOW_COLUMNS order; checked once at load by `assertFlowColumnOrder`.
+    (c[0] as ColumnValue[]).push(flow.start_time);
+    (c[1] as ColumnValue[]).push(flow.end_time);
+    (c[2] as ColumnValue[]).push(flow.src_ip);
+    (c[3] as ColumnValue[]).push(flow.dst_ip);
+    (c[4] as ColumnValue[]).push(flow.src_port);
+    (c[5] as ColumnValue[]).push(flow.dst_port);
+    (c[6] as ColumnValue[]).push(flow.protocol);
+    (c[7] as ColumnValue[]).push(flow.bytes_out);
+    (c[8] as ColumnValue[]).push(flow.packets_out);
+    (c[9] as ColumnValue[]).push(flow.bytes_in);
+    (c[10] as ColumnValue[]).push(flow.packets_in);
+    (c[11] as ColumnValue[]).push(flow.action);
+    (c[12] as ColumnValue[]).push(flow.tcp_flags);
+    (c[13] as ColumnValue[]).push(flow.conn_state);
+    (c[14] as ColumnValue[]).push(direction);
+    (c[15] as ColumnValue[]).push(srcZone);
+    (c[16] as ColumnValue[]).push(dstZone);
+    (c[17] as ColumnValue[]).push(flow.sensor);
+    (c[18] as ColumnValue[]).push(communityId);
+    (c[19] as ColumnValue[]).push(rawRef);
+    this.counted(partition);
+  }
+
+  private partitionOf(startTime: number): OpenPartition {
+    const bucket = hourBucket(startTime);
+    if (bucket === this.lastBucket && this.lastPartition !== undefined) return this.lastPartition;
+    let partition = this.partitions.get(bucket);
+    if (partition === undefined) {
+      partition = {
+        path: `${partitionPath(partitionOfHour(this.sourceType, bucket))}/${this.stem}.parquet`,
+        columns: FLOW_COLUMNS.map(() => []),
+        staged: undefined,
+        file: undefined,
+        rows: 0,
+      };
+      this.partitions.set(bucket, partition);
+    }
+    this.lastBucket = bucket;
+    this.lastPartition = partition;
+    return partition;
+  }
+
+  /** Counts the row just added and encodes what the limits say must be encoded. */
+  private counted(partition: OpenPartition): void {
+    this.bufferedRows++;
     if (++partition.rows >= this.rowGroupRows) this.flush(partition);
+    else if (this.bufferedRows > this.maxBufferedRows) {
+      // The largest partition other than the one being filled, which is likely to fill up.
+      let largest: OpenPartition | undefined;
+      for (const candidate of this.partitions.values()) {
+        if (candidate !== partition && candidate.rows > (largest?.rows ?? 0)) largest = candidate;
+      }
+      this.flush(largest ?? partition);
+    }
   }
 
   /** Encodes the buffered rows of a partition as a row group. */
   private flush(partition: OpenPartition): void {
     if (partition.rows === 0) return;
-    if (partition.writer === undefined) {
+    this.bufferedRows -= partition.rows;
+    if (partition.file === undefined) {
       partition.staged = this.store.stage(partition.path);
-      partition.writer = new ParquetFileWriter(partition.staged.sink, FLOW_COLUMNS);
+      partition.file = this.encoder.open(partition.staged.sink);
     }
-    partition.writer.writeRowGroup(partition.columns);
+    this.encoder.writeRowGroup(partition.file, partition.columns);
     for (const column of partition.columns) column.length = 0;
     partition.rows = 0;
   }
@@ -83,11 +195,12 @@ export class FlowLakeWriter {
     const paths: string[] = [];
     for (const partition of this.partitions.values()) {
       this.flush(partition);
-      partition.writer?.finish();
+      if (partition.file !== undefined) this.encoder.finish(partition.file);
       await partition.staged?.commit();
       paths.push(partition.path);
     }
     this.partitions.clear();
+    this.lastPartition = undefined;
     return paths.sort();
   }
 
@@ -95,5 +208,6 @@ export class FlowLakeWriter {
   public async abort(): Promise<void> {
     for (const partition of this.partitions.values()) await partition.staged?.abort();
     this.partitions.clear();
+    this.lastPartition = undefined;
   }
 }

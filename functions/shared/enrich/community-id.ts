@@ -91,19 +91,73 @@ export function communityId(
   dstPort: number | null,
   seed = 0,
 ): string | null {
-  if (!isUint(protocol, 255) || !isUint(seed, 65535)) return null;
+  if (!isUint(protocol, 255) || !isUint(seed, 65535) || !setPorts(protocol, srcPort, dstPort)) {
+    return null;
+  }
+  const src4 = parseIpv4(srcIp);
+  if (src4 >= 0) {
+    const dst4 = parseIpv4(dstIp);
+    return dst4 < 0 ? null : hashIpv4(src4, dst4, protocol, seed);
+  }
+  if (!parseIpv6Into(srcIp, addrA, 0) || !parseIpv6Into(dstIp, addrB, 0)) return null;
+  // The message goes straight into the first words of the SHA-1 schedule (big-endian words):
+  // no byte buffer, no copies.
+  const order = compareAddresses(addrA, addrB);
+  const srcFirst = oneWay || order < 0 || (order === 0 && hasPorts && sport < dport);
+  const a = srcFirst ? addrA : addrB;
+  const b = srcFirst ? addrB : addrA;
+  // seed(2) a(16) b(16) proto(1) pad(1) | ports(4): each word straddles a 2-byte boundary.
+  w[0] = (seed << 16) | be16(a, 0);
+  w[1] = (be16(a, 2) << 16) | be16(a, 4);
+  w[2] = (be16(a, 6) << 16) | be16(a, 8);
+  w[3] = (be16(a, 10) << 16) | be16(a, 12);
+  w[4] = (be16(a, 14) << 16) | be16(b, 0);
+  w[5] = (be16(b, 2) << 16) | be16(b, 4);
+  w[6] = (be16(b, 6) << 16) | be16(b, 8);
+  w[7] = (be16(b, 10) << 16) | be16(b, 12);
+  w[8] = (be16(b, 14) << 16) | (protocol << 8);
+  let words = 9;
+  if (hasPorts) w[words++] = srcFirst ? (sport << 16) | dport : (dport << 16) | sport;
+  return sha1Base64(words);
+}
 
-  let hasPorts = false;
-  let sport = 0;
-  let dport = 0;
-  let oneWay = false;
+/**
+ * {@link communityId} of an IPv4 flow whose addresses are already parsed (unsigned 32-bit
+ * numbers), for the ingest hot path; same result as `communityId` on their dotted-quad text.
+ */
+export function communityIdIpv4(
+  src4: number,
+  dst4: number,
+  protocol: number,
+  srcPort: number | null,
+  dstPort: number | null,
+  seed = 0,
+): string | null {
+  if (!isUint(protocol, 255) || !isUint(seed, 65535) || !setPorts(protocol, srcPort, dstPort)) {
+    return null;
+  }
+  return hashIpv4(src4, dst4, protocol, seed);
+}
+
+// The ports of the flow being hashed, set by setPorts (module state: hashing never re-enters).
+let hasPorts = false;
+let sport = 0;
+let dport = 0;
+let oneWay = false;
+
+/** Sets the port words of the message; false when a port-carrying protocol lacks a port. */
+function setPorts(protocol: number, srcPort: number | null, dstPort: number | null): boolean {
+  hasPorts = false;
+  sport = 0;
+  dport = 0;
+  oneWay = false;
   if (protocol === PROTO_TCP || protocol === PROTO_UDP || protocol === PROTO_SCTP) {
-    if (!isUint(srcPort, 65535) || !isUint(dstPort, 65535)) return null;
+    if (!isUint(srcPort, 65535) || !isUint(dstPort, 65535)) return false;
     hasPorts = true;
     sport = srcPort;
     dport = dstPort;
   } else if (protocol === PROTO_ICMP || protocol === PROTO_ICMP6) {
-    if (!isUint(srcPort, 65535) || !isUint(dstPort, 65535)) return null;
+    if (!isUint(srcPort, 65535) || !isUint(dstPort, 65535)) return false;
     hasPorts = true;
     const table = protocol === PROTO_ICMP ? ICMP4_COUNTERPART : ICMP6_COUNTERPART;
     const counterpart = srcPort < 256 ? (table[srcPort] as number) : -1;
@@ -111,43 +165,18 @@ export function communityId(
     oneWay = counterpart < 0;
     dport = oneWay ? dstPort : counterpart;
   }
+  return true;
+}
 
-  // The message goes straight into the first words of the SHA-1 schedule (big-endian words):
-  // no byte buffer, no copies.
-  const head = seed << 16;
-  const tail = protocol << 8; // the protocol byte, then the zero pad byte
-  let words: number;
-  let srcFirst: boolean;
-  const src4 = parseIpv4(srcIp);
-  if (src4 >= 0) {
-    const dst4 = parseIpv4(dstIp);
-    if (dst4 < 0) return null;
-    srcFirst = oneWay || src4 < dst4 || (src4 === dst4 && hasPorts && sport < dport);
-    const a = srcFirst ? src4 : dst4;
-    const b = srcFirst ? dst4 : src4;
-    // seed(2) a(4) | a(2) b(2) | b(2) proto(1) pad(1) | ports(4)
-    w[0] = head | (a >>> 16);
-    w[1] = ((a & 0xffff) << 16) | (b >>> 16);
-    w[2] = ((b & 0xffff) << 16) | tail;
-    words = 3;
-  } else {
-    if (!parseIpv6Into(srcIp, addrA, 0) || !parseIpv6Into(dstIp, addrB, 0)) return null;
-    const order = compareAddresses(addrA, addrB);
-    srcFirst = oneWay || order < 0 || (order === 0 && hasPorts && sport < dport);
-    const a = srcFirst ? addrA : addrB;
-    const b = srcFirst ? addrB : addrA;
-    // seed(2) a(16) b(16) proto(1) pad(1) | ports(4): each word straddles a 2-byte boundary.
-    w[0] = head | be16(a, 0);
-    w[1] = (be16(a, 2) << 16) | be16(a, 4);
-    w[2] = (be16(a, 6) << 16) | be16(a, 8);
-    w[3] = (be16(a, 10) << 16) | be16(a, 12);
-    w[4] = (be16(a, 14) << 16) | be16(b, 0);
-    w[5] = (be16(b, 2) << 16) | be16(b, 4);
-    w[6] = (be16(b, 6) << 16) | be16(b, 8);
-    w[7] = (be16(b, 10) << 16) | be16(b, 12);
-    w[8] = (be16(b, 14) << 16) | tail;
-    words = 9;
-  }
+function hashIpv4(src4: number, dst4: number, protocol: number, seed: number): string {
+  const srcFirst = oneWay || src4 < dst4 || (src4 === dst4 && hasPorts && sport < dport);
+  const a = srcFirst ? src4 : dst4;
+  const b = srcFirst ? dst4 : src4;
+  // seed(2) a(4) | a(2) b(2) | b(2) proto(1) pad(1) | ports(4)
+  w[0] = (seed << 16) | (a >>> 16);
+  w[1] = ((a & 0xffff) << 16) | (b >>> 16);
+  w[2] = ((b & 0xffff) << 16) | (protocol << 8);
+  let words = 3;
   if (hasPorts) w[words++] = srcFirst ? (sport << 16) | dport : (dport << 16) | sport;
   return sha1Base64(words);
 }

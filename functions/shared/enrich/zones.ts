@@ -74,15 +74,28 @@ export class ZoneResolver {
   public classify(srcIp: string, dstIp: string): FlowClassification {
     const src = this.resolve(srcIp);
     const dst = this.resolve(dstIp);
-    const srcInternal = src !== EXTERNAL;
-    const dstInternal = dst !== EXTERNAL;
-    let direction: Direction;
-    if (srcInternal) direction = dstInternal ? 'internal' : 'outbound';
-    else direction = dstInternal ? 'inbound' : 'external';
-    return { direction, src_zone: this.nameOf(src), dst_zone: this.nameOf(dst) };
+    return {
+      direction: directionOf(src, dst),
+      src_zone: this.nameOf(src),
+      dst_zone: this.nameOf(dst),
+    };
   }
 
-  private nameOf(code: number): string {
+  /**
+   * The zone code of an address text, for the allocation-free ingest path: pass it to `nameOf`
+   * and `directionOf`. Codes are only meaningful to this resolver.
+   */
+  public codeOf(ip: string): number {
+    return this.resolve(ip);
+  }
+
+  /** {@link ZoneResolver.codeOf} for an IPv4 address as an unsigned 32-bit number. */
+  public codeOfIpv4(address: number): number {
+    return this.resolve4(address);
+  }
+
+  /** The zone name of a code from `codeOf`/`codeOfIpv4`. */
+  public nameOf(code: number): string {
     if (code === EXTERNAL) return EXTERNAL_ZONE;
     if (code === UNZONED) return UNZONED_ZONE;
     return this.zoneNames[code] as string;
@@ -123,4 +136,10 @@ export class ZoneResolver {
       trie6.insert(cidr.bytes, cidr.prefixLength, value, rank);
     }
   }
+}
+
+/** The direction of a flow from the zone codes of its endpoints (see `ZoneResolver.classify`). */
+export function directionOf(srcCode: number, dstCode: number): Direction {
+  if (srcCode !== EXTERNAL) return dstCode !== EXTERNAL ? 'internal' : 'outbound';
+  return dstCode !== EXTERNAL ? 'inbound' : 'external';
 }

@@ -4,12 +4,12 @@ import { FlowLakeWriter } from '../lake/flow-lake-writer.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { objectStem } from '../lake/object-stem.js';
 import { QuarantineWriter } from '../lake/quarantine-writer.js';
-import type { LineParser } from '../parsers/line-parser.js';
+import { createScannedFlow, type LineParser } from '../parsers/line-parser.js';
 import { isParquet, readVpcParquetRows } from '../parsers/vpc-flow-log-parquet.js';
 import { detectFormat, PROBE_LINES } from './detect-format.js';
 import { readManifest, replaceManifest } from './ingest-manifest.js';
 import { decodeInput, type LineBatch, splitLines, TruncatedInputError } from './line-batches.js';
-import { normalizeFlow } from './normalize-flow.js';
+import { normalizeFlow, normalizeFlowInto } from './normalize-flow.js';
 
 /** One input object: a local file or an S3 object. */
 export interface InputObject {
@@ -144,6 +144,8 @@ class ObjectSink {
   public readonly tally: Tally = { records: 0, written: 0, quarantined: 0, skipped: 0 };
   private readonly lake: FlowLakeWriter;
   private readonly quarantine: QuarantineWriter;
+  /** The record `parseLineInto` fills, reused line after line. */
+  private readonly scanned = createScannedFlow();
 
   public constructor(
     private readonly input: InputObject,
@@ -159,6 +161,10 @@ class ObjectSink {
 
   /** Parses and routes every line of a batch. */
   public consume(parser: LineParser, batch: LineBatch): void {
+    if (parser.parseLineInto !== undefined) {
+      this.consumeInto(parser, batch);
+      return;
+    }
     const { lines, firstLine } = batch;
     const zones = this.settings.zones;
     const tally = this.tally;
@@ -178,6 +184,47 @@ class ObjectSink {
               `${this.input.ref}:${firstLine + i}`,
               zones,
             ),
+          );
+          break;
+        case 'skipped':
+          tally.records++;
+          tally.skipped++;
+          break;
+        case 'quarantined':
+          this.quarantineLine(line, firstLine + i, outcome.reason);
+          break;
+      }
+    }
+  }
+
+  /** `consume` for parsers with `parseLineInto`: no outcome or record object per flow. */
+  private consumeInto(parser: LineParser, batch: LineBatch): void {
+    const { lines, firstLine } = batch;
+    const zones = this.settings.zones;
+    const tally = this.tally;
+    const flow = this.scanned;
+    const prefix = `${this.input.ref}:`;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const outcome = (parser.parseLineInto as NonNullable<LineParser['parseLineInto']>)(
+        line,
+        firstLine + i,
+        flow,
+      );
+      if (outcome === null) {
+        tally.records++;
+        tally.written++;
+        normalizeFlowInto(flow, prefix + (firstLine + i), zones, this.lake);
+        continue;
+      }
+      switch (outcome.kind) {
+        case 'meta':
+          break;
+        case 'flow':
+          tally.records++;
+          tally.written++;
+          this.lake.add(
+            normalizeFlow(outcome.flow, this.sourceType, prefix + (firstLine + i), zones),
           );
           break;
         case 'skipped':

@@ -2,6 +2,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { FlowParseError } from '../errors.js';
 
+/** Size of the decompressed chunks gunzip hands over. */
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+
 /** The first bytes of a gzip member. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -65,7 +68,9 @@ export async function decodeInput(
   if (first.done) return { head: new Uint8Array(0), chunks: (async function* () {})() };
   const all = prepend(first.value, iterator, onBytes);
   if (!isGzip(first.value)) return { head: first.value, chunks: all };
-  const gunzip = createGunzip();
+  // 256 KiB output chunks instead of zlib's 16 KiB: 16× fewer stream callbacks, string
+  // concatenations and line batches per object, for 256 KiB more buffer.
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   // Pipe by hand so that a source error reaches the consumer instead of stalling gunzip.
   (async () => {
     try {

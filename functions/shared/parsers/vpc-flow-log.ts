@@ -1,3 +1,4 @@
+import { parseIpv4 } from '../enrich/ip-address.js';
 import type { FlowAction, ParsedFlow } from '../flow-record.js';
 import { badField, readCount, readPort } from './field-values.js';
 import type { FormatProbe } from './format-probe.js';
@@ -8,7 +9,9 @@ import {
   META,
   type ParseContext,
   quarantine,
+  type ScannedFlow,
 } from './line-parser.js';
+import { scanVpcFields, VpcFieldScan } from './vpc-field-scan.js';
 import { VPC_FIELD_NAMES, VPC_FIELDS_USED } from './vpc-fields.js';
 import { parseVpcObjectKey } from './vpc-object-key.js';
 
@@ -130,6 +133,7 @@ export class VpcFlowLogParser implements LineParser {
   private readonly keyRegion: string | null;
   private readonly defaultSensor: string;
   private sawHeader = false;
+  private readonly scan: VpcFieldScan;
 
   public constructor(header: readonly string[], context: ParseContext) {
     this.columns = columnsOf(header);
@@ -138,6 +142,104 @@ export class VpcFlowLogParser implements LineParser {
     this.keyAccount = key.accountId;
     this.keyRegion = key.region;
     this.defaultSensor = context.defaultSensor;
+    this.scan = new VpcFieldScan(header.length);
+  }
+
+  /**
+   * `parseLine` without allocating a field array or an outcome: fields are located by index and
+   * only the values the record keeps become strings. Any line the scanner does not accept as a
+   * plain, valid record (header, wrong field count, a bad or unusual value, non-ASCII text) goes
+   * through `parseLine`, so outcomes and quarantine reasons are exactly `parseLine`'s.
+   */
+  public parseLineInto(line: string, lineNumber: number, flow: ScannedFlow): LineOutcome | null {
+    const c = this.columns;
+    const scan = this.scan;
+    if (!this.sawHeader || !scanVpcFields(line, scan)) return this.parseLine(line, lineNumber);
+    if (c.logStatus >= 0 && !scan.equals(line, c.logStatus, 'OK')) {
+      return this.parseLine(line, lineNumber);
+    }
+    const src = this.pickText(line, c.pktSrcaddr, c.srcaddr);
+    const dst = this.pickText(line, c.pktDstaddr, c.dstaddr);
+    if (src === undefined || dst === undefined || !isIpText(src) || !isIpText(dst)) {
+      return this.parseLine(line, lineNumber);
+    }
+    const protocol = scan.count(line, c.protocol);
+    const start = scan.count(line, c.start);
+    const end = scan.count(line, c.end);
+    if (protocol < 0 || protocol > 255 || start < 0 || end < start) {
+      return this.parseLine(line, lineNumber);
+    }
+    let srcPort: number | null = null;
+    let dstPort: number | null = null;
+    if (PORT_PROTOCOLS.has(protocol)) {
+      srcPort = scan.optionalCount(line, c.srcport);
+      dstPort = scan.optionalCount(line, c.dstport);
+      if (
+        srcPort === -1 ||
+        (srcPort !== null && srcPort > 65535) ||
+        dstPort === -1 ||
+        (dstPort !== null && dstPort > 65535)
+      ) {
+        return this.parseLine(line, lineNumber);
+      }
+    }
+    const packets = scan.optionalCount(line, c.packets);
+    const bytes = scan.optionalCount(line, c.bytes);
+    const tcpFlags = scan.optionalCount(line, c.tcpFlags);
+    if (
+      packets === -1 ||
+      bytes === -1 ||
+      tcpFlags === -1 ||
+      (tcpFlags !== null && tcpFlags > 255)
+    ) {
+      return this.parseLine(line, lineNumber);
+    }
+    let action: FlowAction | null = null;
+    if (c.action >= 0) {
+      if (scan.equals(line, c.action, 'ACCEPT')) action = 'accept';
+      else if (scan.equals(line, c.action, 'REJECT')) action = 'reject';
+      else if (!scan.equals(line, c.action, '-')) return this.parseLine(line, lineNumber);
+    }
+    flow.start_time = start * 1000;
+    flow.end_time = end * 1000;
+    flow.src_ip = src;
+    flow.dst_ip = dst;
+    flow.src_port = srcPort;
+    flow.dst_port = dstPort;
+    flow.protocol = protocol;
+    flow.bytes_out = bytes;
+    flow.packets_out = packets;
+    flow.bytes_in = null;
+    flow.packets_in = null;
+    flow.action = action;
+    flow.tcp_flags = tcpFlags;
+    flow.conn_state = null;
+    flow.sensor = this.sensorOfScan(line);
+    flow.srcIpv4 = parseIpv4(src);
+    flow.dstIpv4 = parseIpv4(dst);
+    return null;
+  }
+
+  /** `pick` over the scan: the preferred column unless absent, `-` or `unknown`; else fallback. */
+  private pickText(line: string, preferred: number, fallback: number): string | undefined {
+    const scan = this.scan;
+    if (preferred >= 0 && !scan.isAbsent(line, preferred)) return scan.text(line, preferred);
+    // The fallback column is always there when the preferred one is not (missingRequired).
+    return fallback >= 0 ? scan.text(line, fallback) : undefined;
+  }
+
+  /** `sensorOf` over the scan. */
+  private sensorOfScan(line: string): string {
+    const c = this.columns;
+    const scan = this.scan;
+    const eni = scan.present(line, c.interfaceId);
+    const vpc = scan.present(line, c.vpcId);
+    if (vpc !== null) return eni === null ? vpc : `${vpc}/${eni}`;
+    const account = scan.present(line, c.accountId) ?? this.keyAccount;
+    const region = scan.present(line, c.region) ?? this.keyRegion;
+    const scope = account === null ? null : region === null ? account : `${account}:${region}`;
+    if (scope === null) return eni ?? this.defaultSensor;
+    return eni === null ? scope : `${scope}/${eni}`;
   }
 
   public parseLine(line: string, _lineNumber: number): LineOutcome {

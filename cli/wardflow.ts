@@ -1,9 +1,4 @@
 import { ConfigError, UsageError } from '../functions/shared/errors.js';
-import { runDemo } from './commands/demo.js';
-import { runDetect } from './commands/detect.js';
-import { runGenerate } from './commands/generate.js';
-import { runIngest } from './commands/ingest.js';
-import { runReach } from './commands/reach.js';
 import { ExitCode } from './exit-codes.js';
 
 const USAGE = `wardflow — network detection for hybrid hospital infrastructure
@@ -23,16 +18,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Each command is loaded on demand: importing all of them (DuckDB, the AWS SDK, the
+      // generator) would cost every invocation about a second of start-up.
       case 'ingest':
-        return await runIngest(rest);
+        return await (await import('./commands/ingest.js')).runIngest(rest);
       case 'detect':
-        return await runDetect(rest);
+        return await (await import('./commands/detect.js')).runDetect(rest);
       case 'demo':
-        return await runDemo(rest);
+        return await (await import('./commands/demo.js')).runDemo(rest);
       case 'reach':
-        return await runReach(rest);
+        return await (await import('./commands/reach.js')).runReach(rest);
       case 'generate':
-        return await runGenerate(rest);
+        return await (await import('./commands/generate.js')).runGenerate(rest);
       case undefined:
       case '--help':
       case '-h':

@@ -71,7 +71,15 @@ function asMetric(value: SqlValue): number | string | boolean | null {
   return JSON.stringify(value);
 }
 
-/** Fills `{column}` placeholders from a row; numbers print without trailing noise. */
+/**
+ * What else identifies the entity when addresses do not: a query's `entity_key` column, else its
+ * `sensor` (source-silence findings have no addresses, and two silent sources are two findings).
+ */
+function entityKey(row: SqlRow): string | null {
+  return asString(row.entity_key ?? row.sensor);
+}
+
+/** Fills `{column}` placeholders from a row; fractions print with two decimals. */
 export function renderTemplate(
   template: string,
   values: Readonly<Record<string, unknown>>,
@@ -80,8 +88,9 @@ export function renderTemplate(
     const value = values[key];
     if (value === undefined) return whole;
     if (value === null) return 'unknown';
+    // No thousands separators: ports read as ports ("port 3389"), and counts stay greppable.
     if (typeof value === 'number')
-      return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+      return Number.isInteger(value) ? String(value) : value.toFixed(2);
     return String(value);
   });
 }
@@ -129,7 +138,7 @@ export function toFinding(
   return {
     finding_id: findingId(
       definition.id,
-      [entity.src_ip, entity.dst_ip, entity.dst_port, entity.protocol],
+      [entity.src_ip, entity.dst_ip, entity.dst_port, entity.protocol, entityKey(row)],
       windowStart,
     ),
     detection_id: definition.id,

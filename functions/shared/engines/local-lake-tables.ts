@@ -49,8 +49,13 @@ export async function attachLocalFlows(engine: QueryEngine, lake: string): Promi
     return;
   }
   const glob = join(lake, 'flows', '*', '*', '*', '*.parquet');
-  const select = FLOWS_COLUMNS_DUCKDB.map(
-    ([name, type]) => `CAST(${name} AS ${type}) AS ${name}`,
+  // The files store UTC instants (isAdjustedToUTC), which DuckDB reads as TIMESTAMPTZ; a plain
+  // CAST converts every row through the time-zone library (about 6 s per 10M rows). Rebuilding the
+  // naive UTC timestamp from the epoch is exact and about four times faster.
+  const select = FLOWS_COLUMNS_DUCKDB.map(([name, type]) =>
+    type === 'TIMESTAMP'
+      ? `make_timestamp(epoch_us(${name})) AS ${name}`
+      : `CAST(${name} AS ${type}) AS ${name}`,
   ).join(', ');
   await engine.execute(
     `CREATE OR REPLACE VIEW flows AS SELECT ${select} FROM read_parquet(${sqlString(glob)}, hive_partitioning = true, hive_types = {'source_type': VARCHAR, 'dt': VARCHAR, 'hr': VARCHAR})`,

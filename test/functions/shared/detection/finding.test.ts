@@ -76,10 +76,19 @@ describe('Function: toFinding', () => {
   });
 });
 
+describe('Function: toFinding, entities without addresses', () => {
+  it('tells apart findings that differ only by sensor (source silence)', () => {
+    const row = { src_ip: null, dst_ip: null, flow_count: 0 };
+    const a = toFinding(DEFINITION, { ...row, sensor: 'main-campus/dist-rtr1' }, START, END);
+    const b = toFinding(DEFINITION, { ...row, sensor: 'main-campus/dist-rtr2' }, START, END);
+    expect(a.finding_id).not.toBe(b.finding_id);
+  });
+});
+
 describe('Function: renderTemplate', () => {
   it('formats numbers and leaves unknown placeholders visible', () => {
     expect(renderTemplate('{a} {b} {c} {d}', { a: 1234567, b: 0.12345, c: null })).toBe(
-      '1,234,567 0.12 unknown {d}',
+      '1234567 0.12 unknown {d}',
     );
   });
 });

@@ -1,5 +1,6 @@
 import type { SqlRow } from '../engines/query-engine.js';
 import type { QueryParamValue } from './query-file.js';
+import { ritaBeaconScorer } from './scorers/rita-beacon.js';
 
 /**
  * A post-processing step for detections whose published algorithm needs exact statistics that
@@ -13,4 +14,6 @@ export type RowScorer = (
 ) => SqlRow | null;
 
 /** The scorers a query header may name. */
-export const ROW_SCORERS: Readonly<Record<string, RowScorer>> = {};
+export const ROW_SCORERS: Readonly<Record<string, RowScorer>> = {
+  'rita-beacon': ritaBeaconScorer,
+};

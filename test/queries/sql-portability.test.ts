@@ -148,7 +148,7 @@ function sqlFiles(): { path: string; sql: string }[] {
 }
 
 /** Function names called in a statement, comments and string literals removed. */
-export function calledFunctions(sql: string): string[] {
+function calledFunctions(sql: string): string[] {
   const code = sql
     .replace(/--[^\n]*/g, ' ')
     .replace(/'(?:[^']|'')*'/g, "''")

@@ -7,7 +7,10 @@ import {
   auditParameters,
   loadAuditQueries,
 } from '../../functions/shared/detection/audit-queries.js';
-import { loadDetectionCatalog } from '../../functions/shared/detection/detection-catalog.js';
+import {
+  loadDetectionCatalog,
+  QUERIES_DIR,
+} from '../../functions/shared/detection/detection-catalog.js';
 import { writeFindingsToLake } from '../../functions/shared/detection/findings-lake.js';
 import { runDetections } from '../../functions/shared/detection/runner.js';
 import { DuckDbEngine } from '../../functions/shared/engines/duckdb-engine.js';
@@ -174,6 +177,14 @@ describe('Audit queries on DuckDB', () => {
       }),
     );
   });
+
+  it.each(loadAuditQueries(join(QUERIES_DIR, 'baselines')).map((q) => [q.header.id, q] as const))(
+    'runs the baseline rollup %s over the period',
+    async (_id, file) => {
+      const rows = await engine.query(bindParameters(file.sql, auditParameters(config, FROM, TO)));
+      expect(Array.isArray(rows)).toBe(true);
+    },
+  );
 
   it('binds the period as typed literals', () => {
     expect(bindParameters('SELECT :x', { x: param.timestamp(FROM) })).toBe(

@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeVpcBenchLog } from './vpc-log-generator.js';
 
@@ -70,6 +70,13 @@ function duckdbReference(input: string): Run {
   }
 }
 
+/** The 1/5/15-minute load averages: the machine is shared, so every table says how loaded it was. */
+function load(): string {
+  return `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${availableParallelism()} cores`;
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -93,6 +100,7 @@ console.log(`# Ingest benchmark (${RUNS} runs each, median; node ${process.versi
 console.log(
   `input: ${RECORDS} VPC v2 records, ${(statSync(oneMillion).size / 1e6).toFixed(1)} MB gzipped\n`,
 );
+console.log(`${load()} (before)\n`);
 const ours: Run[] = [];
 const reference: Run[] = [];
 for (let i = 0; i < RUNS; i++) {
@@ -111,11 +119,13 @@ console.log(
 console.log(
   `| DuckDB read_csv → Parquet (reference) | ${refSeconds.toFixed(2)} | ${Math.round(RECORDS / refSeconds).toLocaleString('en')} |`,
 );
+console.log(`\n${load()} (after)`);
 console.log(
   `\nthroughput ratio wardflow/DuckDB: ${ratio.toFixed(2)}× (target ≥ 0.50×) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
 );
 
 const sizeMb = statSync(lambdaObject).size / (1024 * 1024);
+const loadBefore = load();
 const oursMemory = wardflowIngest(lambdaObject);
 const refMemory = duckdbReference(lambdaObject);
 console.log(
@@ -129,6 +139,7 @@ console.log(
 console.log(
   `| DuckDB read_csv → Parquet (reference) | ${refMemory.maxRssMb.toFixed(0)} | ${refMemory.seconds.toFixed(1)} |`,
 );
+console.log(`\n${loadBefore} (before), ${load()} (after)`);
 console.log(
   `\nwardflow peak RSS ${oursMemory.maxRssMb.toFixed(0)} MB (target ≤ 512 MB) ${oursMemory.maxRssMb <= 512 ? 'MET' : 'NOT MET'}`,
 );

@@ -1,15 +1,19 @@
+import type { WardflowConfig } from '../config.js';
 import type { ZoneResolver } from '../enrich/zones.js';
-import type { SourceType } from '../flow-record.js';
+import { FLOW_COLUMNS, type SourceType } from '../flow-record.js';
 import { FlowLakeWriter } from '../lake/flow-lake-writer.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { objectStem } from '../lake/object-stem.js';
 import { QuarantineWriter } from '../lake/quarantine-writer.js';
-import { createScannedFlow, type LineParser } from '../parsers/line-parser.js';
+import { SharedRowGroupEncoder } from '../lake/shared-row-group-encoder.js';
+import type { LineParser } from '../parsers/line-parser.js';
 import { isParquet, readVpcParquetRows } from '../parsers/vpc-flow-log-parquet.js';
 import { detectFormat, PROBE_LINES } from './detect-format.js';
 import { readManifest, replaceManifest } from './ingest-manifest.js';
-import { decodeInput, type LineBatch, splitLines, TruncatedInputError } from './line-batches.js';
-import { normalizeFlow, normalizeFlowInto } from './normalize-flow.js';
+import { decodeInput, TruncatedInputError } from './line-batches.js';
+import { ingestSegment, type SegmentResult } from './segment-ingest.js';
+import { segmentWorkerPool } from './segment-pool.js';
+import { cutSegments, type Segment, segmentLines } from './segments.js';
 
 /** One input object: a local file or an S3 object. */
 export interface InputObject {
@@ -33,8 +37,24 @@ export interface IngestSettings {
   readonly sourceType?: SourceType;
   /** Raw bytes read so far, for progress display. */
   readonly onBytes?: (bytes: number) => void;
-  /** Rows per Parquet row group (tests use small values). */
+  /**
+   * Lines per segment: the input is parsed, normalized and encoded a segment at a time, and
+   * each segment gives one row group per partition, so this is also the most rows in a row
+   * group. Tests use small values.
+   * @default 32768
+   */
   readonly rowGroupRows?: number;
+  /**
+   * Worker threads that parse and encode segments in parallel. Output is the same bytes for
+   * any number, 0 included (everything in the calling thread).
+   * @default 0
+   */
+  readonly workers?: number;
+  /**
+   * The configuration `zones` was built from; workers build their own resolver from it.
+   * @default - without it, segments are processed in the calling thread
+   */
+  readonly zoneConfig?: Pick<WardflowConfig, 'network' | 'zones'>;
 }
 
 /** The counts of one ingested object (DESIGN.md, `wardflow ingest --json` → `files[]`). */
@@ -70,33 +90,63 @@ interface Tally {
   skipped: number;
 }
 
+/** Default lines per segment (see `IngestSettings.rowGroupRows`). */
+export const DEFAULT_SEGMENT_LINES = 32_768;
+
+/** Segments read ahead of the one being appended, per worker: bounds memory. */
+const SEGMENTS_IN_FLIGHT_PER_WORKER = 2;
+
 /**
  * Ingests one object: detects its format from content, parses every line, enriches flows,
  * writes Parquet per partition, quarantines what cannot be parsed, and records a manifest.
  * `records_in = records_written + records_quarantined + records_skipped` holds on every path.
+ *
+ * The decoded input is cut into segments of whole lines; each segment is parsed, normalized and
+ * encoded on its own (one row group per partition it touches), in worker threads or in this
+ * one, and the results are appended in input order, so the bytes written do not depend on the
+ * number of workers or their scheduling. A worker's parser reads the input's header lines
+ * before its segment; should a header or directive appear later in the input (concatenated
+ * Zeek or nfdump exports), the object is ingested again in this thread with one parser.
  */
 export async function ingestObject(
   input: InputObject,
   settings: IngestSettings,
 ): Promise<IngestedObject | SkippedObject> {
+  const first = await ingestText(input, settings, true);
+  if (first !== 'stateful') return first;
+  return (await ingestText(input, settings, false)) as IngestedObject | SkippedObject;
+}
+
+async function ingestText(
+  input: InputObject,
+  settings: IngestSettings,
+  parallel: boolean,
+): Promise<IngestedObject | SkippedObject | 'stateful'> {
   const decoded = await decodeInput(input.open(), settings.onBytes);
   if (isParquet(decoded.head)) return ingestParquet(input, decoded.chunks, settings);
 
-  const batches = splitLines(decoded.chunks);
-  const buffered: LineBatch[] = [];
+  const segmentLineCount = settings.rowGroupRows ?? DEFAULT_SEGMENT_LINES;
+  const segments = cutSegments(decoded.chunks, segmentLineCount);
+  const buffered: { segment: Segment; lines: string[] }[] = [];
   const head: string[] = [];
+  let settledAfterLine = 0;
   let exhausted = false;
   let earlyError: unknown;
   try {
     while (head.length < PROBE_LINES) {
-      const next = await batches.next();
+      const next = await segments.next();
       if (next.done) {
         exhausted = true;
         break;
       }
-      buffered.push(next.value);
-      for (const line of next.value.lines) {
-        if (line.trim() !== '' && head.length < PROBE_LINES) head.push(line);
+      const lines = segmentLines(next.value.bytes);
+      buffered.push({ segment: next.value, lines });
+      for (let i = 0; i < lines.length && head.length < PROBE_LINES; i++) {
+        const line = lines[i] as string;
+        if (line.trim() !== '') {
+          head.push(line);
+          settledAfterLine = next.value.firstLine + i;
+        }
       }
     }
   } catch (error) {
@@ -108,18 +158,74 @@ export async function ingestObject(
   if (verdict.kind !== 'flows') {
     return { kind: 'skipped', path: input.ref, reason: verdict.reason };
   }
-  const parser = verdict.create({
+  const parse = {
     objectRef: input.ref,
     timezone: settings.timezone,
     defaultSensor: input.defaultSensor,
-  });
+  };
+  const parser = verdict.create(parse);
   const sink = new ObjectSink(input, verdict.sourceType, settings);
   const previous = await readManifest(settings.store, sink.stem);
+  const workers = settings.workers ?? 0;
+  const useWorkers = parallel && !exhausted && workers > 0 && settings.zoneConfig !== undefined;
   let error: string | null = null;
   try {
-    for (const batch of buffered) sink.consume(parser, batch);
+    if (useWorkers) {
+      const preamble: string[] = [];
+      for (const { lines } of buffered) {
+        for (const line of lines) if (preamble.length < settledAfterLine) preamble.push(line);
+      }
+      const job = {
+        head,
+        only: settings.sourceType,
+        parse,
+        preamble,
+        settledAfterLine,
+        zoneConfig: settings.zoneConfig as NonNullable<IngestSettings['zoneConfig']>,
+      };
+      const pool = segmentWorkerPool(workers);
+      let lateHeader = false;
+      const run = (segment: Segment) =>
+        pool.run({ ...job, firstLine: segment.firstLine, bytes: segment.bytes });
+      const stateful = await inOrder(
+        (async function* () {
+          for (const { segment } of buffered) yield segment;
+          yield* segments;
+        })(),
+        run,
+        workers * SEGMENTS_IN_FLIGHT_PER_WORKER,
+        (result) => {
+          // Segments after a late header were parsed without it: start over in one thread.
+          if (lateHeader) return true;
+          sink.append(result);
+          lateHeader = result.lateMetaLine !== 0;
+          return false;
+        },
+      );
+      if (stateful) {
+        await sink.abort();
+        return 'stateful';
+      }
+    } else {
+      const context = {
+        parser,
+        sourceType: verdict.sourceType,
+        refPrefix: `${input.ref}:`,
+        zones: settings.zones,
+        encoder: sink.encoder,
+        settledAfterLine: Number.POSITIVE_INFINITY,
+      };
+      for (const { segment, lines } of buffered) {
+        sink.append(ingestSegment(lines, segment.firstLine, context));
+      }
+      if (earlyError !== undefined) throw earlyError;
+      if (!exhausted) {
+        for await (const segment of segments) {
+          sink.append(ingestSegment(segmentLines(segment.bytes), segment.firstLine, context));
+        }
+      }
+    }
     if (earlyError !== undefined) throw earlyError;
-    if (!exhausted) for await (const batch of batches) sink.consume(parser, batch);
   } catch (caught) {
     if (!(caught instanceof TruncatedInputError)) {
       await sink.abort();
@@ -138,14 +244,56 @@ export async function ingestObject(
   return sink.finish(parser, verdict.variant, previous, error);
 }
 
+/**
+ * Runs `work` on every item with at most `limit` in flight, and hands the results to `take` in
+ * item order. Stops early (returning true) when `take` returns true, after the work in flight
+ * has settled. The iterator's own errors are rethrown after the results before them are taken.
+ */
+async function inOrder<T, R>(
+  items: AsyncIterator<T>,
+  work: (item: T) => Promise<R>,
+  limit: number,
+  take: (result: R) => boolean,
+): Promise<boolean> {
+  const inFlight: Promise<R>[] = [];
+  let sourceError: unknown;
+  let done = false;
+  let stopped = false;
+  while (!stopped) {
+    while (!done && inFlight.length < limit) {
+      try {
+        const next = await items.next();
+        if (next.done) done = true;
+        else {
+          const promise = work(next.value);
+          promise.catch(() => {}); // awaited below, in order
+          inFlight.push(promise);
+        }
+      } catch (error) {
+        sourceError = error;
+        done = true;
+      }
+    }
+    const oldest = inFlight.shift();
+    if (oldest === undefined) break;
+    stopped = take(await oldest);
+  }
+  if (stopped) {
+    await Promise.allSettled(inFlight);
+    return true;
+  }
+  if (sourceError !== undefined) throw sourceError;
+  return false;
+}
+
 /** Where one object's flows and quarantined records go. */
 class ObjectSink {
   public readonly stem: string;
   public readonly tally: Tally = { records: 0, written: 0, quarantined: 0, skipped: 0 };
   private readonly lake: FlowLakeWriter;
   private readonly quarantine: QuarantineWriter;
-  /** The record `parseLineInto` fills, reused line after line. */
-  private readonly scanned = createScannedFlow();
+  /** Encodes the segments processed in this thread. */
+  public readonly encoder = new SharedRowGroupEncoder(FLOW_COLUMNS);
 
   public constructor(
     private readonly input: InputObject,
@@ -153,89 +301,19 @@ class ObjectSink {
     private readonly settings: IngestSettings,
   ) {
     this.stem = objectStem(input.identity);
-    this.lake = new FlowLakeWriter(settings.store, sourceType, this.stem, {
-      rowGroupRows: settings.rowGroupRows,
-    });
+    this.lake = new FlowLakeWriter(settings.store, sourceType, this.stem);
     this.quarantine = new QuarantineWriter(settings.store, sourceType, this.stem);
   }
 
-  /** Parses and routes every line of a batch. */
-  public consume(parser: LineParser, batch: LineBatch): void {
-    if (parser.parseLineInto !== undefined) {
-      this.consumeInto(parser, batch);
-      return;
-    }
-    const { lines, firstLine } = batch;
-    const zones = this.settings.zones;
-    const tally = this.tally;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      const outcome = parser.parseLine(line, firstLine + i);
-      switch (outcome.kind) {
-        case 'meta':
-          break;
-        case 'flow':
-          tally.records++;
-          tally.written++;
-          this.lake.add(
-            normalizeFlow(
-              outcome.flow,
-              this.sourceType,
-              `${this.input.ref}:${firstLine + i}`,
-              zones,
-            ),
-          );
-          break;
-        case 'skipped':
-          tally.records++;
-          tally.skipped++;
-          break;
-        case 'quarantined':
-          this.quarantineLine(line, firstLine + i, outcome.reason);
-          break;
-      }
-    }
-  }
-
-  /** `consume` for parsers with `parseLineInto`: no outcome or record object per flow. */
-  private consumeInto(parser: LineParser, batch: LineBatch): void {
-    const { lines, firstLine } = batch;
-    const zones = this.settings.zones;
-    const tally = this.tally;
-    const flow = this.scanned;
-    const prefix = `${this.input.ref}:`;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      const outcome = (parser.parseLineInto as NonNullable<LineParser['parseLineInto']>)(
-        line,
-        firstLine + i,
-        flow,
-      );
-      if (outcome === null) {
-        tally.records++;
-        tally.written++;
-        normalizeFlowInto(flow, prefix + (firstLine + i), zones, this.lake);
-        continue;
-      }
-      switch (outcome.kind) {
-        case 'meta':
-          break;
-        case 'flow':
-          tally.records++;
-          tally.written++;
-          this.lake.add(
-            normalizeFlow(outcome.flow, this.sourceType, prefix + (firstLine + i), zones),
-          );
-          break;
-        case 'skipped':
-          tally.records++;
-          tally.skipped++;
-          break;
-        case 'quarantined':
-          this.quarantineLine(line, firstLine + i, outcome.reason);
-          break;
-      }
-    }
+  /** Adds one segment's counts, quarantined records and row groups, in input order. */
+  public append(result: SegmentResult): void {
+    const t = this.tally;
+    t.records += result.records;
+    t.written += result.written;
+    t.quarantined += result.quarantined;
+    t.skipped += result.skipped;
+    for (const entry of result.quarantine) this.quarantine.add(entry);
+    for (const { bucket, group } of result.groups) this.lake.appendRowGroup(bucket, group);
   }
 
   /** Counts and writes one record that could not be parsed. */
@@ -305,6 +383,16 @@ async function ingestParquet(
   if (rows.kind === 'not-flows') return { kind: 'skipped', path: input.ref, reason: rows.reason };
   const sink = new ObjectSink(input, 'vpc', settings);
   const previous = await readManifest(settings.store, sink.stem);
-  for await (const batch of rows.batches()) sink.consume(rows.parser, batch);
+  const context = {
+    parser: rows.parser,
+    sourceType: 'vpc' as const,
+    refPrefix: `${input.ref}:`,
+    zones: settings.zones,
+    encoder: sink.encoder,
+    settledAfterLine: Number.POSITIVE_INFINITY,
+  };
+  for await (const batch of rows.batches()) {
+    sink.append(ingestSegment(batch.lines, batch.firstLine, context));
+  }
   return sink.finish(rows.parser, rows.variant, previous, null);
 }

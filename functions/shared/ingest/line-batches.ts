@@ -5,6 +5,9 @@ import { FlowParseError } from '../errors.js';
 /** Size of the decompressed chunks gunzip hands over. */
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
+/** Decompressed bytes queued for the consumer before the compressed input waits. */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
 /** The first bytes of a gzip member. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -71,10 +74,44 @@ export async function decodeInput(
   // 256 KiB output chunks instead of zlib's 16 KiB: 16× fewer stream callbacks, string
   // concatenations and line batches per object, for 256 KiB more buffer.
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  // Output is taken as it comes ('data' events, never paused) and queued here, and backpressure
+  // applies to the compressed input instead: a stream that fails drops what it still buffers,
+  // so a truncated input would lose the lines decompressed before the break whenever the
+  // consumer is behind (as when segments wait for workers).
+  const queue: Uint8Array[] = [];
+  let queuedBytes = 0;
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  let drained: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  gunzip.on('data', (chunk: Uint8Array) => {
+    queue.push(chunk);
+    queuedBytes += chunk.length;
+    signal();
+  });
+  gunzip.on('end', () => {
+    ended = true;
+    signal();
+  });
+  gunzip.on('error', (error) => {
+    failure = error;
+    signal();
+  });
   // Pipe by hand so that a source error reaches the consumer instead of stalling gunzip.
   (async () => {
     try {
       for await (const chunk of all) {
+        while (queuedBytes > MAX_QUEUED_BYTES && failure === undefined) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+          });
+        }
+        if (failure !== undefined) return;
         if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
       }
       gunzip.end();
@@ -82,7 +119,27 @@ export async function decodeInput(
       gunzip.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   })();
-  const inner = gunzip[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  async function* output(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk !== undefined) {
+        queuedBytes -= chunk.length;
+        if (queuedBytes <= MAX_QUEUED_BYTES) {
+          const d = drained;
+          drained = undefined;
+          d?.();
+        }
+        yield chunk;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  }
+  const inner = output();
   try {
     const firstOut = await inner.next();
     if (firstOut.done) return { head: new Uint8Array(0), chunks: (async function* () {})() };

@@ -1,7 +1,6 @@
 import { communityId, communityIdIpv4 } from '../enrich/community-id.js';
 import { directionOf, type ZoneResolver } from '../enrich/zones.js';
-import type { FlowRecord, ParsedFlow, SourceType } from '../flow-record.js';
-import type { FlowLakeWriter } from '../lake/flow-lake-writer.js';
+import type { Direction, FlowRecord, ParsedFlow, SourceType } from '../flow-record.js';
 import type { ScannedFlow } from '../parsers/line-parser.js';
 
 /**
@@ -48,6 +47,18 @@ export function normalizeFlow(
   };
 }
 
+/** Where {@link normalizeFlowInto} puts a row (`FlowLakeWriter`, `SegmentRows`). */
+export interface FlowRowTarget {
+  addFlow(
+    flow: ParsedFlow,
+    direction: Direction,
+    srcZone: string,
+    dstZone: string,
+    communityId: string | null,
+    rawRef: string,
+  ): void;
+}
+
 /**
  * {@link normalizeFlow} straight into the lake writer's column buffers, with no record object:
  * the zones and Community ID come from the already-parsed IPv4 addresses when the parser has
@@ -57,7 +68,7 @@ export function normalizeFlowInto(
   flow: ScannedFlow,
   rawRef: string,
   zones: ZoneResolver,
-  lake: FlowLakeWriter,
+  lake: FlowRowTarget,
 ): void {
   let src: number;
   let dst: number;

@@ -7,7 +7,11 @@ import {
 } from '../flow-record.js';
 import type { LakeStore, StagedObject } from './lake-store.js';
 import { hourBucket, partitionOfHour, partitionPath } from './partition.js';
-import { type EncodedParquetFile, SharedRowGroupEncoder } from './shared-row-group-encoder.js';
+import {
+  type DetachedRowGroup,
+  type EncodedParquetFile,
+  SharedRowGroupEncoder,
+} from './shared-row-group-encoder.js';
 
 /** Options of {@link FlowLakeWriter}. */
 export interface FlowLakeWriterOptions {
@@ -144,8 +148,25 @@ export class FlowLakeWriter {
     this.counted(partition);
   }
 
+  /**
+   * Appends a row group encoded elsewhere (`SegmentRows`) to the file of the partition of hour
+   * `bucket`, after that partition's buffered rows, if any.
+   */
+  public appendRowGroup(bucket: number, group: DetachedRowGroup): void {
+    const partition = this.partitionOfBucket(bucket);
+    this.flush(partition);
+    if (partition.file === undefined) {
+      partition.staged = this.store.stage(partition.path);
+      partition.file = this.encoder.open(partition.staged.sink);
+    }
+    this.encoder.append(partition.file, group);
+  }
+
   private partitionOf(startTime: number): OpenPartition {
-    const bucket = hourBucket(startTime);
+    return this.partitionOfBucket(hourBucket(startTime));
+  }
+
+  private partitionOfBucket(bucket: number): OpenPartition {
     if (bucket === this.lastBucket && this.lastPartition !== undefined) return this.lastPartition;
     let partition = this.partitions.get(bucket);
     if (partition === undefined) {

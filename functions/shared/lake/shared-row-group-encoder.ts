@@ -1,11 +1,11 @@
 import { LakeWriteError } from '../errors.js';
-import { type ByteSink, CountingSink } from './byte-sink.js';
+import { type ByteSink, CountingSink, MemorySink } from './byte-sink.js';
 import { analyzeColumn } from './column-analysis.js';
 import { writeColumnChunk } from './column-chunk-writer.js';
 import { ColumnPageWriter } from './column-page-writer.js';
 import { EncodingScratch } from './encoding-scratch.js';
 import { PageCompressor } from './page-compression.js';
-import type { RowGroupMetaData } from './parquet-format.js';
+import type { ColumnChunkMetaData, RowGroupMetaData } from './parquet-format.js';
 import { writeFileMetaData } from './parquet-format.js';
 import { assertParquetColumns, toSchemaColumn } from './parquet-schema.js';
 import { PARQUET_CREATED_BY, type ParquetColumnSpec } from './parquet-writer.js';
@@ -26,6 +26,17 @@ export class EncodedParquetFile {
   public rows = 0;
 
   public constructor(public readonly sink: ByteSink) {}
+}
+
+/**
+ * One row group encoded on its own, as if it started at byte 0 of a file: its bytes and its
+ * footer metadata. {@link SharedRowGroupEncoder.append} places it in a file, shifting its
+ * offsets, so row groups can be encoded anywhere (a worker thread) and appended in order later.
+ * Structured-cloneable; `bytes` owns its buffer, so it can be transferred.
+ */
+export interface DetachedRowGroup {
+  readonly bytes: Uint8Array;
+  readonly rowGroup: RowGroupMetaData;
 }
 
 /** Forwards writes to whichever file is being encoded. */
@@ -108,6 +119,45 @@ export class SharedRowGroupEncoder {
       file.position = this.out.position;
       this.target.target = undefined;
     }
+  }
+
+  /**
+   * Encodes one row group into a buffer of its own, with offsets counted from 0; `append` puts
+   * it into a file. `encodeDetached` then `append` writes the bytes `writeRowGroup` would.
+   *
+   * @returns null for a row group of 0 rows
+   * @throws {ParquetEncodeError} if the values do not fit the schema
+   */
+  public encodeDetached(
+    columnValues: readonly (readonly (number | string | null)[])[],
+  ): DetachedRowGroup | null {
+    const sink = new MemorySink();
+    const file = new EncodedParquetFile(sink);
+    this.writeRowGroup(file, columnValues);
+    const rowGroup = file.rowGroups[0];
+    if (rowGroup === undefined) return null;
+    return { bytes: sink.toBytes(), rowGroup };
+  }
+
+  /** Appends a row group from `encodeDetached` to `file`, relocating its column chunk offsets. */
+  public append(file: EncodedParquetFile, group: DetachedRowGroup): void {
+    const shift = file.position;
+    const columns = group.rowGroup.columns.map(
+      (column): ColumnChunkMetaData => ({
+        ...column,
+        dataPageOffset: column.dataPageOffset + shift,
+        ...(column.dictionaryPageOffset === undefined
+          ? {}
+          : { dictionaryPageOffset: column.dictionaryPageOffset + shift }),
+      }),
+    );
+    this.write(file, group.bytes, `row group ${file.rowGroups.length}`);
+    file.rowGroups.push({
+      columns,
+      numRows: group.rowGroup.numRows,
+      ordinal: file.rowGroups.length,
+    });
+    file.rows += group.rowGroup.numRows;
   }
 
   /** Writes the footer of `file` (`ParquetFileWriter.finish`); the sink is not closed. */

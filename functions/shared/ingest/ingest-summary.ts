@@ -1,18 +1,8 @@
 import type { SourceType } from '../flow-record.js';
 import type { IngestedObject, SkippedObject } from './ingest-object.js';
 
-/** Per-file entry of the ingest summary. */
-export interface FileSummary {
-  readonly path: string;
-  readonly source_type: SourceType;
-  readonly variant: string;
-  readonly records_in: number;
-  readonly records_written: number;
-  readonly records_quarantined: number;
-  readonly records_skipped: number;
-  readonly ignored_fields: readonly string[];
-  readonly error: string | null;
-}
+/** Per-file entry of the ingest summary: an ingested object's counts, without lake internals. */
+export type FileSummary = Omit<IngestedObject, 'kind' | 'lake_files'>;
 
 /** The summary `wardflow ingest --json` prints (DESIGN.md). */
 export interface IngestSummary {
@@ -44,17 +34,8 @@ export function summarizeIngest(
       skipped.push({ path: outcome.path, reason: outcome.reason });
       continue;
     }
-    files.push({
-      path: outcome.path,
-      source_type: outcome.source_type,
-      variant: outcome.variant,
-      records_in: outcome.records_in,
-      records_written: outcome.records_written,
-      records_quarantined: outcome.records_quarantined,
-      records_skipped: outcome.records_skipped,
-      ignored_fields: outcome.ignored_fields,
-      error: outcome.error,
-    });
+    const { kind: _kind, lake_files: _lakeFiles, ...file } = outcome;
+    files.push(file);
     recordsIn += outcome.records_in;
     written += outcome.records_written;
     quarantined += outcome.records_quarantined;

@@ -4,7 +4,7 @@ import { ExitCode } from './exit-codes.js';
 const USAGE = `wardflow — network detection for hybrid hospital infrastructure
 
 Usage:
-  wardflow ingest <path>... [--lake DIR] [--config FILE] [--source-type auto|vpc|zeek|nfdump|goflow2] [--json]
+  wardflow ingest <path>... [--lake DIR] [--config FILE] [--source-type auto|vpc|zeek|nfdump|goflow2] [--json] [--workers N]
   wardflow detect [--lake DIR | --input <path>...] [--config FILE] [--from ISO] [--to ISO]
                   [--format table|json|ocsf] [--fail-on SEVERITY]
   wardflow demo   [--out DIR] [--seed S]

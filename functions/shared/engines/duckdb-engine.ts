@@ -1,5 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { QueryExecutionError } from '../errors.js';
 import type { QueryEngine, SqlRow, SqlValue } from './query-engine.js';
@@ -86,19 +84,4 @@ function decodeValue(value: unknown): SqlValue {
     return value;
   if (value instanceof Date) return value;
   return String(value);
-}
-
-/** True when the lake folder holds at least one file below `flows/`. */
-export function lakeHasFlows(lake: string): boolean {
-  const root = join(lake, 'flows');
-  if (!existsSync(root)) return false;
-  const stack = [root];
-  while (stack.length > 0) {
-    const dir = stack.pop() as string;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.parquet')) return true;
-      if (entry.isDirectory()) stack.push(join(dir, entry.name));
-    }
-  }
-  return false;
 }

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lakeHasFlows } from './duckdb-engine.js';
 import type { QueryEngine } from './query-engine.js';
 
 /**
@@ -43,7 +42,7 @@ function sqlString(text: string): string {
  * same shape when the lake holds no flows yet.
  */
 export async function attachLocalFlows(engine: QueryEngine, lake: string): Promise<void> {
-  if (!lakeHasFlows(lake)) {
+  if (!hasFiles(lake, 'flows', '.parquet')) {
     const columns = FLOWS_COLUMNS_DUCKDB.map(([name, type]) => `${name} ${type}`).join(', ');
     await engine.execute(`CREATE OR REPLACE TABLE flows (${columns})`);
     return;

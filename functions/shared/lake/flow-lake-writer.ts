@@ -1,10 +1,4 @@
-import {
-  type Direction,
-  FLOW_COLUMNS,
-  type FlowRecord,
-  type ParsedFlow,
-  type SourceType,
-} from '../flow-record.js';
+import { FLOW_COLUMNS, type FlowRecord, type SourceType } from '../flow-record.js';
 import type { LakeStore, StagedObject } from './lake-store.js';
 import { hourBucket, partitionOfHour, partitionPath } from './partition.js';
 import {
@@ -107,44 +101,6 @@ export class FlowLakeWriter {
         record[(FLOW_COLUMNS[i] as (typeof FLOW_COLUMNS)[number]).name] as ColumnValue,
       );
     }
-    this.counted(partition);
-  }
-
-  /**
-   * `add` for a parsed flow and its enrichment, without a {@link FlowRecord} in between: the
-   * values go straight into the column buffers (the ingest hot path). Same rows as `add`.
-   */
-  public addFlow(
-    flow: ParsedFlow,
-    direction: Direction,
-    srcZone: string,
-    dstZone: string,
-    communityId: string | null,
-    rawRef: string,
-  ): void {
-    const partition = this.partitionOf(flow.start_time);
-    const c = partition.columns as ColumnValue[][];
-    // FLOW_COLUMNS order; checked once at load by `assertFlowColumnOrder`.
-    (c[0] as ColumnValue[]).push(flow.start_time);
-    (c[1] as ColumnValue[]).push(flow.end_time);
-    (c[2] as ColumnValue[]).push(flow.src_ip);
-    (c[3] as ColumnValue[]).push(flow.dst_ip);
-    (c[4] as ColumnValue[]).push(flow.src_port);
-    (c[5] as ColumnValue[]).push(flow.dst_port);
-    (c[6] as ColumnValue[]).push(flow.protocol);
-    (c[7] as ColumnValue[]).push(flow.bytes_out);
-    (c[8] as ColumnValue[]).push(flow.packets_out);
-    (c[9] as ColumnValue[]).push(flow.bytes_in);
-    (c[10] as ColumnValue[]).push(flow.packets_in);
-    (c[11] as ColumnValue[]).push(flow.action);
-    (c[12] as ColumnValue[]).push(flow.tcp_flags);
-    (c[13] as ColumnValue[]).push(flow.conn_state);
-    (c[14] as ColumnValue[]).push(direction);
-    (c[15] as ColumnValue[]).push(srcZone);
-    (c[16] as ColumnValue[]).push(dstZone);
-    (c[17] as ColumnValue[]).push(flow.sensor);
-    (c[18] as ColumnValue[]).push(communityId);
-    (c[19] as ColumnValue[]).push(rawRef);
     this.counted(partition);
   }
 

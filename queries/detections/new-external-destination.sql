@@ -3,7 +3,7 @@
 -- severity: medium
 -- mitre: T1041, T1071.001, T1571
 -- hipaa: 164.308(a)(1)(ii)(D), 164.312(a)(1), 164.312(b), 164.312(e)(1)
--- params: min_upload_bytes=1000000, min_active_minutes=10, shared_hosts=5, miss_probability=0.01
+-- params: min_upload_bytes=1000000, min_active_minutes=10, shared_hosts=5, miss_probability=0.01, max_per_host=3
 -- window: 24h
 -- lookback: 28d
 -- based-on: RITA first-seen destinations and prevalence modifiers (detection-algorithms.md
@@ -33,8 +33,9 @@
 --   and window is a shared service or a rollout, not one host's new contact. Answers to sessions
 --   opened from the Internet are not contacts the host made and are left out. The window is a day,
 --   evaluated against the history before each first contact, so the day's earlier hours count as
---   history (a one-day lake works from its second hour). One finding per host and window, naming
---   its most significant new address; new_destinations counts them all.
+--   history (a one-day lake works from its second hour). One finding per host and new address, at
+--   most max_per_host per host and window (the most significant first); new_destinations counts
+--   them all, so a host reaching dozens of new addresses does not flood the SOC.
 -- runbook: Look the address up (owner, reputation, threat intel) and ask the system or device owner
 --   whether it belongs to a sanctioned vendor, cloud or update service. If not: block it at the
 --   egress firewall, pull the host's flows to it (raw_refs), check egress-volume-anomaly and
@@ -198,7 +199,7 @@ qualified AS (
   JOIN history AS h ON h.src_ip = c.src_ip AND h.dst_ip = c.dst_ip
   WHERE c.active_minutes * h.history_hours >= -ln(:miss_probability)
 ),
--- One finding per host: its most active new address, with the count of all of them.
+-- One finding per new address, at most :max_per_host per host, with the count of all of them.
 ranked AS (
   SELECT
     q.*,
@@ -222,4 +223,4 @@ SELECT
   CASE WHEN device = 1 THEN 'high' ELSE 'medium' END AS severity,
   flow_count, first_seen, last_seen, raw_refs
 FROM ranked
-WHERE rank_in_host = 1
+WHERE rank_in_host <= :max_per_host

@@ -10,8 +10,8 @@
 --   (medical device networks allow only profiled traffic), evaluated as a firewall rule base:
 --   the first matching rule of `policy.rules` in order decides, else `policy.default`
 --   (NIST SP 800-41 rev. 1 first-match semantics).
--- finding: {src_ip} ({src_zone}) reached {dst_ip} ({dst_zone}) on port {port}, which the policy denies ({decided_by})
--- summary: {src_ip} in zone {src_zone} opened {connections} connection(s) to {dst_ip} in zone {dst_zone} on port {port}, {established_connections} of them accepted, although the segmentation policy denies {src_zone} to {dst_zone} ({decided_by}); find the firewall or ACL gap that let it through, close it, and check what the source did on the target.
+-- finding: {src_ip} ({src_zone}) tried {dst_ip} ({dst_zone}) on port {port}, which the policy denies ({decided_by}); {established_connections} of {connections} accepted
+-- summary: {src_ip} in zone {src_zone} opened {connections} connection(s) to {dst_ip} in zone {dst_zone} on port {port}, {established_connections} of them accepted, although the segmentation policy denies {src_zone} to {dst_zone} ({decided_by}); if any were accepted, find the firewall or ACL gap that let them through, close it, and check what the source did on the target; if none were, the control held — confirm why the source tried.
 -- description: Rebuilds connections from the flow records (Zeek connections as they are; VPC and
 --   NetFlow requests joined with their replies on the 5-tuple and oriented by who opened them, so
 --   a reply never reads as traffic in the other direction and a connection seen by several

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FormatProbe } from '../../functions/shared/parsers/format-probe.js';
+import type { ParsedFlow } from '../../functions/shared/flow-record.js';
+import type { FormatProbe, ProbeResult } from '../../functions/shared/parsers/format-probe.js';
+import type { LineParser, ParseContext } from '../../functions/shared/parsers/line-parser.js';
 
 /** What a parser made of a fixture file, in the shape of its `<case>.expected.json`. */
 export interface ParserFixtureResult {
@@ -9,7 +11,7 @@ export interface ParserFixtureResult {
   readonly records_in: number;
   readonly skipped: number;
   readonly quarantined: { line: number; reason: string }[];
-  readonly flows: Record<string, unknown>[];
+  readonly flows: ({ line: number } & ParsedFlow)[];
 }
 
 /** Fixture inputs in a folder: every file with a sibling `<case>.expected.json`. */
@@ -33,40 +35,73 @@ function caseName(file: string): string {
   return file.replace(/\.[^.]+$/, '');
 }
 
+/** A fixture file's lines, without the empty string after a final newline. */
+export function readFixtureLines(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/** The first non-blank lines, as the ingest pipeline hands them to the probes. */
+export function headOf(lines: readonly string[]): string[] {
+  return lines.filter((line) => line.trim() !== '').slice(0, 20);
+}
+
+/** The parser a `flows` verdict creates; any other verdict fails the test with what it was. */
+export function createFromProbe(result: ProbeResult | null, context: ParseContext): LineParser {
+  if (result?.kind !== 'flows') {
+    throw new Error(`expected a flows verdict, got ${JSON.stringify(result)}`);
+  }
+  return result.create(context);
+}
+
+/** Parses every line and tallies the outcomes the way the ingest pipeline does. */
+export function parseLines(parser: LineParser, lines: readonly string[]) {
+  const summary = {
+    records_in: 0,
+    skipped: 0,
+    quarantined: [] as { line: number; reason: string }[],
+    flows: [] as ({ line: number } & ParsedFlow)[],
+    skippedReasons: [] as string[],
+  };
+  lines.forEach((text, index) => {
+    const outcome = parser.parseLine(text, index + 1);
+    if (outcome.kind === 'meta') return;
+    summary.records_in++;
+    if (outcome.kind === 'skipped') {
+      summary.skipped++;
+      summary.skippedReasons.push(outcome.reason);
+    } else if (outcome.kind === 'quarantined') {
+      summary.quarantined.push({ line: index + 1, reason: outcome.reason });
+    } else {
+      summary.flows.push({ line: index + 1, ...outcome.flow });
+    }
+  });
+  return summary;
+}
+
 /** Runs probe → create → parseLine over every line of a fixture file. */
 export function runParserFixture(
   probe: FormatProbe,
   input: string,
   objectRef = input,
 ): ParserFixtureResult {
-  const lines = readFileSync(input, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const head = lines.filter((line) => line.trim() !== '').slice(0, 20);
-  const verdict = probe(head);
-  if (verdict === null || verdict.kind !== 'flows') {
-    throw new Error(`${input}: probe did not accept the fixture (${JSON.stringify(verdict)})`);
-  }
-  const parser = verdict.create({ objectRef, timezone: 'UTC', defaultSensor: 'fixture-sensor' });
-  const result: ParserFixtureResult = {
-    source_type: verdict.sourceType,
-    variant: verdict.variant,
-    records_in: 0,
-    skipped: 0,
-    quarantined: [],
-    flows: [],
-  };
-  let recordsIn = 0;
-  let skipped = 0;
-  lines.forEach((line, index) => {
-    const outcome = parser.parseLine(line, index + 1);
-    if (outcome.kind === 'meta') return;
-    recordsIn++;
-    if (outcome.kind === 'skipped') skipped++;
-    else if (outcome.kind === 'quarantined')
-      result.quarantined.push({ line: index + 1, reason: outcome.reason });
-    else result.flows.push({ line: index + 1, ...outcome.flow });
+  const lines = readFixtureLines(input);
+  const verdict = probe(headOf(lines));
+  const parser = createFromProbe(verdict, {
+    objectRef,
+    timezone: 'UTC',
+    defaultSensor: 'fixture-sensor',
   });
-  return { ...result, records_in: recordsIn, skipped };
+  const { records_in, skipped, quarantined, flows } = parseLines(parser, lines);
+  return {
+    source_type: parser.sourceType,
+    variant: verdict?.kind === 'flows' ? verdict.variant : '',
+    records_in,
+    skipped,
+    quarantined,
+    flows,
+  };
 }
 
 /** Reads an expected-result file. */

@@ -7,6 +7,12 @@ import type { ProbeResult } from '../../../../functions/shared/parsers/format-pr
 import type { LineParser, ParseContext } from '../../../../functions/shared/parsers/line-parser.js';
 import { probeZeekConnJson } from '../../../../functions/shared/parsers/zeek-conn-json.js';
 import { probeZeekConnTsv } from '../../../../functions/shared/parsers/zeek-conn-tsv.js';
+import {
+  createFromProbe,
+  headOf,
+  parseLines,
+  readFixtureLines,
+} from '../../../helpers/parser-fixtures.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/parsers/zeek/', import.meta.url));
 const CONTEXT: ParseContext = {
@@ -68,61 +74,25 @@ const DNS = {
 const GOFLOW2 =
   '{"type":"SFLOW_5","time_received_ns":1681583295157626000,"sequence_num":2999,"sampling_rate":100,"sampler_address":"192.168.0.1","time_flow_start_ns":1681583295157626000,"time_flow_end_ns":1681583295157626000,"bytes":1500,"packets":1,"src_addr":"fd01::1","dst_addr":"fd01::2","etype":"IPv6","proto":"TCP","src_port":443,"dst_port":50001}';
 
-function readLines(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
-}
-
-function headOf(lines: readonly string[]): string[] {
-  return lines.filter((line) => line.trim() !== '').slice(0, 20);
-}
-
+/** The parser a `flows` verdict creates, with this suite's context. */
 function createParser(result: ProbeResult | null): LineParser {
-  if (result?.kind !== 'flows')
-    throw new Error(`expected a flows verdict, got ${JSON.stringify(result)}`);
-  return result.create(CONTEXT);
-}
-
-/** Parses every line and tallies the outcomes the way the ingest pipeline does. */
-function parseAll(parser: LineParser, lines: readonly string[]) {
-  const summary = {
-    records_in: 0,
-    skipped: 0,
-    quarantined: [] as { line: number; reason: string }[],
-    flows: [] as ({ line: number } & ParsedFlow)[],
-    skippedReasons: [] as string[],
-  };
-  lines.forEach((text, index) => {
-    const outcome = parser.parseLine(text, index + 1);
-    if (outcome.kind === 'meta') return;
-    summary.records_in++;
-    if (outcome.kind === 'skipped') {
-      summary.skipped++;
-      summary.skippedReasons.push(outcome.reason);
-    } else if (outcome.kind === 'quarantined') {
-      summary.quarantined.push({ line: index + 1, reason: outcome.reason });
-    } else {
-      summary.flows.push({ line: index + 1, ...outcome.flow });
-    }
-  });
-  return summary;
+  return createFromProbe(result, CONTEXT);
 }
 
 function parseRecords(records: readonly object[]) {
   const lines = records.map((record) => JSON.stringify(record));
-  return parseAll(createParser(probeZeekConnJson(headOf(lines))), lines);
+  return parseLines(createParser(probeZeekConnJson(headOf(lines))), lines);
 }
 
 describe('Parser: zeek-conn-json fixtures', () => {
   it.each(CASES)('parses %s.jsonl as its expected file says', (name) => {
     // Prepare
-    const lines = readLines(`${FIXTURES}${name}.jsonl`);
+    const lines = readFixtureLines(`${FIXTURES}${name}.jsonl`);
     const expected = JSON.parse(readFileSync(`${FIXTURES}${name}.expected.json`, 'utf8'));
 
     // Act
     const verdict = probeZeekConnJson(headOf(lines));
-    const { skippedReasons: _reasons, ...summary } = parseAll(createParser(verdict), lines);
+    const { skippedReasons: _reasons, ...summary } = parseLines(createParser(verdict), lines);
 
     // Assess
     expect(verdict).toMatchObject({ kind: 'flows', sourceType: expected.source_type });
@@ -140,7 +110,7 @@ describe('Parser: zeek-conn-json fixtures', () => {
 
   it.each(CASES)('leaves %s.jsonl to the JSON probe (the TSV probe declines it)', (name) => {
     // Prepare
-    const head = headOf(readLines(`${FIXTURES}${name}.jsonl`));
+    const head = headOf(readFixtureLines(`${FIXTURES}${name}.jsonl`));
 
     // Act
     const verdict = probeZeekConnTsv(head);
@@ -500,7 +470,7 @@ function isWellFormed(flow: ParsedFlow): boolean {
 
 describe('Property: zeek-conn-json on damaged records', () => {
   const validRecords = CASES.flatMap((name) =>
-    readLines(`${FIXTURES}${name}.jsonl`).filter((line) => line.trim() !== ''),
+    readFixtureLines(`${FIXTURES}${name}.jsonl`).filter((line) => line.trim() !== ''),
   );
 
   it('never throws, and classifies every record as exactly one flow, skip or quarantine', () => {
@@ -535,7 +505,7 @@ describe('Property: zeek-conn-json on damaged records', () => {
           const lines = [JSON.stringify(CONN), ...junk.map((text) => text.replace(/[\r\n]/g, ''))];
 
           // Act
-          const summary = parseAll(createParser(probeZeekConnJson(lines.slice(0, 1))), lines);
+          const summary = parseLines(createParser(probeZeekConnJson(lines.slice(0, 1))), lines);
 
           // Assess
           expect(summary.records_in).toBe(lines.filter((line) => line.trim() !== '').length);

@@ -7,6 +7,12 @@ import type { ProbeResult } from '../../../../functions/shared/parsers/format-pr
 import type { LineParser, ParseContext } from '../../../../functions/shared/parsers/line-parser.js';
 import { probeZeekConnJson } from '../../../../functions/shared/parsers/zeek-conn-json.js';
 import { probeZeekConnTsv } from '../../../../functions/shared/parsers/zeek-conn-tsv.js';
+import {
+  createFromProbe,
+  headOf,
+  parseLines,
+  readFixtureLines,
+} from '../../../helpers/parser-fixtures.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/parsers/zeek/', import.meta.url));
 const CONTEXT: ParseContext = {
@@ -31,61 +37,25 @@ const HEADER = [
 const RECORD =
   '1772445600.102345\tCa1hL7mEXsZr0Ykb2\t10.10.0.15\t49822\t10.20.1.30\t2575\ttcp\t-\t2.503117\t1480\t312\tSF\tT\tT\t0\tShADadFf\t12\t2112\t9\t792\t(empty)\t6';
 
-function readLines(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
-}
-
-function headOf(lines: readonly string[]): string[] {
-  return lines.filter((line) => line.trim() !== '').slice(0, 20);
-}
-
+/** The parser a `flows` verdict creates, with this suite's context. */
 function createParser(result: ProbeResult | null): LineParser {
-  if (result?.kind !== 'flows')
-    throw new Error(`expected a flows verdict, got ${JSON.stringify(result)}`);
-  return result.create(CONTEXT);
-}
-
-/** Parses every line and tallies the outcomes the way the ingest pipeline does. */
-function parseAll(parser: LineParser, lines: readonly string[]) {
-  const summary = {
-    records_in: 0,
-    skipped: 0,
-    quarantined: [] as { line: number; reason: string }[],
-    flows: [] as ({ line: number } & ParsedFlow)[],
-    skippedReasons: [] as string[],
-  };
-  lines.forEach((text, index) => {
-    const outcome = parser.parseLine(text, index + 1);
-    if (outcome.kind === 'meta') return;
-    summary.records_in++;
-    if (outcome.kind === 'skipped') {
-      summary.skipped++;
-      summary.skippedReasons.push(outcome.reason);
-    } else if (outcome.kind === 'quarantined') {
-      summary.quarantined.push({ line: index + 1, reason: outcome.reason });
-    } else {
-      summary.flows.push({ line: index + 1, ...outcome.flow });
-    }
-  });
-  return summary;
+  return createFromProbe(result, CONTEXT);
 }
 
 function parseWithHeader(records: readonly string[], header: readonly string[] = HEADER) {
   const lines = [...header, ...records];
-  return parseAll(createParser(probeZeekConnTsv(headOf(lines))), lines);
+  return parseLines(createParser(probeZeekConnTsv(headOf(lines))), lines);
 }
 
 describe('Parser: zeek-conn-tsv fixtures', () => {
   it.each(CASES)('parses %s.log as its expected file says', (name) => {
     // Prepare
-    const lines = readLines(`${FIXTURES}${name}.log`);
+    const lines = readFixtureLines(`${FIXTURES}${name}.log`);
     const expected = JSON.parse(readFileSync(`${FIXTURES}${name}.expected.json`, 'utf8'));
 
     // Act
     const verdict = probeZeekConnTsv(headOf(lines));
-    const { skippedReasons: _reasons, ...summary } = parseAll(createParser(verdict), lines);
+    const { skippedReasons: _reasons, ...summary } = parseLines(createParser(verdict), lines);
 
     // Assess
     expect(verdict).toMatchObject({ kind: 'flows', sourceType: expected.source_type });
@@ -103,7 +73,7 @@ describe('Parser: zeek-conn-tsv fixtures', () => {
 
   it.each(CASES)('leaves %s.log to the TSV probe (the JSON probe declines it)', (name) => {
     // Prepare
-    const head = headOf(readLines(`${FIXTURES}${name}.log`));
+    const head = headOf(readFixtureLines(`${FIXTURES}${name}.log`));
 
     // Act
     const verdict = probeZeekConnJson(head);
@@ -411,7 +381,7 @@ function isWellFormed(flow: ParsedFlow): boolean {
 
 describe('Property: zeek-conn-tsv on damaged records', () => {
   const validRecords = CASES.flatMap((name) => {
-    const lines = readLines(`${FIXTURES}${name}.log`);
+    const lines = readFixtureLines(`${FIXTURES}${name}.log`);
     const header = lines.filter((line) => line.startsWith('#'));
     return lines
       .filter((line) => line.trim() !== '' && !line.startsWith('#'))
@@ -452,7 +422,7 @@ describe('Property: zeek-conn-tsv on damaged records', () => {
           const lines = [...HEADER, ...junk.map((text) => text.replace(/[\r\n]/g, ''))];
 
           // Act
-          const summary = parseAll(createParser(probeZeekConnTsv(HEADER)), lines);
+          const summary = parseLines(createParser(probeZeekConnTsv(HEADER)), lines);
 
           // Assess
           const records = lines.filter((line) => line.trim() !== '' && !line.startsWith('#'));

@@ -43,7 +43,7 @@ export interface IngestSettings {
    * group. Tests use small values.
    * @default 32768
    */
-  readonly rowGroupRows?: number;
+  readonly segmentLines?: number;
   /**
    * Worker threads that parse and encode segments in parallel. Output is the same bytes for
    * any number, 0 included (everything in the calling thread).
@@ -90,7 +90,7 @@ interface Tally {
   skipped: number;
 }
 
-/** Default lines per segment (see `IngestSettings.rowGroupRows`). */
+/** Default lines per segment (see `IngestSettings.segmentLines`). */
 export const DEFAULT_SEGMENT_LINES = 32_768;
 
 /** Segments read ahead of the one being appended, per worker: bounds memory. */
@@ -125,7 +125,7 @@ async function ingestText(
   const decoded = await decodeInput(input.open(), settings.onBytes);
   if (isParquet(decoded.head)) return ingestParquet(input, decoded.chunks, settings);
 
-  const segmentLineCount = settings.rowGroupRows ?? DEFAULT_SEGMENT_LINES;
+  const segmentLineCount = settings.segmentLines ?? DEFAULT_SEGMENT_LINES;
   const segments = cutSegments(decoded.chunks, segmentLineCount);
   const buffered: { segment: Segment; lines: string[] }[] = [];
   const head: string[] = [];

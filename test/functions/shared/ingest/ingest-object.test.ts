@@ -45,7 +45,7 @@ function settings(lake: string) {
     store: new LocalLakeStore(lake),
     zones: new ZoneResolver(DEFAULT_CONFIG),
     timezone: 'UTC',
-    rowGroupRows: 7,
+    segmentLines: 7,
   };
 }
 

@@ -70,7 +70,7 @@ async function ingestWith(workers: number, ref: string, bytes: Uint8Array) {
     zones: new ZoneResolver(DEFAULT_CONFIG),
     zoneConfig: DEFAULT_CONFIG,
     timezone: 'UTC',
-    rowGroupRows: 300,
+    segmentLines: 300,
     workers,
   });
   return { outcome, digest: lakeDigest(lake) };

@@ -17,6 +17,7 @@ import {
 } from '../../functions/shared/detection/runner.js';
 import { parseSeverity, severityRank } from '../../functions/shared/detection/severity.js';
 import { DuckDbEngine } from '../../functions/shared/engines/duckdb-engine.js';
+import { prepareLocalBaselines } from '../../functions/shared/engines/local-baselines.js';
 import { attachLocalFlows } from '../../functions/shared/engines/local-lake-tables.js';
 import { UsageError, WardflowError } from '../../functions/shared/errors.js';
 import { LocalLakeStore } from '../../functions/shared/lake/local-lake-store.js';
@@ -119,6 +120,8 @@ export async function detectInLake(
     const end = to ?? span?.end;
     if (start === undefined || end === undefined) return null;
     const progress = new Progress();
+    progress.update('refreshing baselines');
+    await prepareLocalBaselines(engine, lake, config);
     const result = await runDetections({
       engine,
       detections,

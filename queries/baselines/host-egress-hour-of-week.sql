@@ -1,6 +1,7 @@
 -- id: host-egress-hour-of-week
 -- title: Each internal host's hourly upload to the Internet, by hour of the week
--- description: The baseline of egress-volume-anomaly, materialisable per period. One row per
+-- description: The baseline of egress-volume-anomaly, computed from the materialized host-peer-set
+--   rows in `baselines` (run the baseline refresh first). One row per
 --   internal host and hour of the week (0 = Monday 00:00 ... 167 = Sunday 23:00, UTC) over
 --   [:period_start, :period_end): how many hourly samples the bucket holds, their median and the
 --   median absolute deviation (MAD) and mean absolute deviation (MeanAD) of log1p(bytes) (the scale
@@ -10,30 +11,24 @@
 --   without any egress record, collector down or before the lake began, are not samples). Upload is
 --   what the host sent on sessions it opened to external addresses, less 52 bytes of IP and TCP
 --   header per packet (acknowledgements of downloads are not uploads), counted once per session
---   when several sensors saw it (the largest view). Medians do not add up across periods: to
---   materialise incrementally, INSERT the `samples` rows per period (host, hour, bytes) and compute
---   these statistics when reading, as the detection does inline; with fewer than 4 samples per
+--   when several sensors saw it (the largest view). Medians do not add up across periods, which is
+--   why the hourly rows are what is materialized and these statistics are computed when reading,
+--   as the detection does for each candidate hour; with fewer than 4 samples per
 --   bucket the detection falls back to the hour of the day, then to all hours (24 or more), then
 --   stays silent. Approximate percentiles on Athena (t-digest), exact on DuckDB.
 WITH
-egress AS (
-  SELECT
-    src_ip, dst_ip, source_type, sensor,
-    date_trunc('hour', start_time) AS hour,
-    greatest(bytes_out - 52 * coalesce(packets_out, 0), 0) AS upload
-  FROM flows
-  WHERE dt BETWEEN :period_dt_start AND :period_dt_end
-    AND start_time >= :period_start AND start_time < :period_end
-    AND direction = 'outbound'
-    AND (src_port IS NULL OR dst_port IS NULL OR src_port >= dst_port)
-    AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
-),
+-- Upload per host, peer and hour from the materialized rollup, per vantage point (source type and
+-- sensor), then the largest view: a session seen by VPC and an on-prem sensor counts once.
 pair_hours AS (
   SELECT src_ip, dst_ip, hour, max(bytes) AS bytes
   FROM (
-    SELECT src_ip, dst_ip, hour, source_type, sensor, sum(upload) AS bytes
-    FROM egress
-    GROUP BY src_ip, dst_ip, hour, source_type, sensor
+    SELECT host AS src_ip, peer AS dst_ip, hour, source_type, sensor, sum(bytes) AS bytes
+    FROM baselines
+    WHERE baseline_id = 'host-peer-set'
+      AND dt BETWEEN :period_dt_start AND :period_dt_end
+      AND hour >= :period_start AND hour < :period_end
+      AND direction = 'outbound'
+    GROUP BY host, peer, hour, source_type, sensor
   ) AS per_vantage
   GROUP BY src_ip, dst_ip, hour
 ),
@@ -43,7 +38,7 @@ host_hours AS (
   GROUP BY src_ip, hour
 ),
 data_hours AS (
-  SELECT DISTINCT hour FROM egress
+  SELECT DISTINCT hour FROM pair_hours
 ),
 hosts AS (
   SELECT DISTINCT src_ip FROM host_hours

@@ -22,7 +22,9 @@
 --   host is what it sent on sessions it opened to external addresses, less 52 bytes of IP and TCP
 --   header per packet (every source counts IP bytes: the acknowledgements of a large download are
 --   not an upload), counted once when several sensors saw the same traffic (the largest view).
---   Baseline rule (queries/baselines/host-egress-hour-of-week.sql, inline): the samples are the
+--   The lookback is read from the materialized host-peer-set rollup (hourly rows per host, peer
+--   and vantage point in `baselines`), the window from the flows themselves.
+--   Baseline rule (queries/baselines/host-egress-hour-of-week.sql, per candidate hour): the samples are the
 --   hours of the lookback in which the sensors delivered egress records at all, zero where the host
 --   sent nothing out; the bucket is the same hour of the week when it holds min_bucket_samples
 --   hours (4 weeks of history), else the same hour of the day (4 days), else all hours once there
@@ -44,31 +46,42 @@
 --   flows (raw_refs) and the host, run `wardflow reach <src_ip>` to see what it read beforehand,
 --   and start the HIPAA breach risk assessment (164.402) for the data it holds.
 WITH
--- Records of sessions an internal host opened to an external address, lookback and window. A
--- record is an answer, not an initiation, when it comes from the lower (service) port to a higher
--- (ephemeral) one, or Zeek saw no handshake to orient it (OTH, SHR, RSTRH). TCP flags cannot tell:
--- VPC and NetFlow OR the flags of every packet, so both directions carry SYN and ACK.
+-- Records of sessions an internal host opened to an external address in the window. A record is an
+-- answer, not an initiation, when it comes from the lower (service) port to a higher (ephemeral)
+-- one, or Zeek saw no handshake to orient it (OTH, SHR, RSTRH). TCP flags cannot tell: VPC and
+-- NetFlow OR the flags of every packet, so both directions carry SYN and ACK. The same filter makes
+-- the host-peer-set rollup the lookback is read from.
 egress AS (
   SELECT
     src_ip, dst_ip, src_zone, start_time, raw_ref, source_type, sensor,
     date_trunc('hour', start_time) AS hour,
     greatest(bytes_out - 52 * coalesce(packets_out, 0), 0) AS upload
   FROM flows
-  WHERE dt BETWEEN :baseline_dt_start AND :window_dt_end
-    AND start_time >= :baseline_start AND start_time < :window_end
+  WHERE dt BETWEEN :window_dt_start AND :window_dt_end
+    AND start_time >= :window_start AND start_time < :window_end
     AND direction = 'outbound'
     AND (src_port IS NULL OR dst_port IS NULL OR src_port >= dst_port)
     AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
 ),
--- Upload per host, destination and hour, per vantage point (source type and sensor), then the
--- largest view: a session seen by VPC and an on-prem sensor is not counted twice.
+-- Upload per host, destination, hour and vantage point (source type and sensor): the lookback from
+-- the materialized baseline (queries/baselines/host-peer-set.sql), the window from its records.
+vantage_hours AS (
+  SELECT host AS src_ip, peer AS dst_ip, hour, source_type, sensor, sum(bytes) AS bytes
+  FROM baselines
+  WHERE baseline_id = 'host-peer-set'
+    AND dt BETWEEN :baseline_dt_start AND :window_dt_start
+    AND hour >= :baseline_start AND hour < :window_start
+    AND direction = 'outbound'
+  GROUP BY host, peer, hour, source_type, sensor
+  UNION ALL
+  SELECT src_ip, dst_ip, hour, source_type, sensor, sum(upload) AS bytes
+  FROM egress
+  GROUP BY src_ip, dst_ip, hour, source_type, sensor
+),
+-- The largest view: a session seen by VPC and an on-prem sensor is not counted twice.
 pair_hours AS (
   SELECT src_ip, dst_ip, hour, max(bytes) AS bytes
-  FROM (
-    SELECT src_ip, dst_ip, hour, source_type, sensor, sum(upload) AS bytes
-    FROM egress
-    GROUP BY src_ip, dst_ip, hour, source_type, sensor
-  ) AS per_vantage
+  FROM vantage_hours
   GROUP BY src_ip, dst_ip, hour
 ),
 host_hours AS (
@@ -86,7 +99,7 @@ candidates AS (
 -- hours a host's baseline is made of (an hour in which it sent nothing out is a sample of zero).
 -- Hours without any egress record (collector down, before the lake began) are not samples.
 data_hours AS (
-  SELECT DISTINCT hour FROM egress
+  SELECT DISTINCT hour FROM pair_hours
 ),
 -- For each candidate hour, the data hours of the lookback before it, zero-filled.
 samples AS (
@@ -177,7 +190,7 @@ unused_before AS (
 -- An address many hosts use (an update or cloud service) is not a first-seen destination.
 prevalence AS (
   SELECT dst_ip, count(DISTINCT src_ip) AS internal_hosts
-  FROM egress
+  FROM pair_hours
   WHERE dst_ip IN (SELECT dst_ip FROM unused_before)
   GROUP BY dst_ip
 ),

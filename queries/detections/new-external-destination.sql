@@ -58,11 +58,23 @@ outbound AS (
     src_ip, dst_ip, dst_port, protocol, src_zone, start_time, raw_ref, source_type, sensor,
     greatest(bytes_out - 52 * coalesce(packets_out, 0), 0) AS upload
   FROM flows
-  WHERE dt BETWEEN :baseline_dt_start AND :window_dt_end
-    AND start_time >= :baseline_start AND start_time < :window_end
+  WHERE dt BETWEEN :window_dt_start AND :window_dt_end
+    AND start_time >= :window_start AND start_time < :window_end
     AND direction = 'outbound'
     AND (src_port IS NULL OR dst_port IS NULL OR src_port >= dst_port)
     AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
+),
+-- The lookback: hourly rows of the same initiations, from the materialized baseline
+-- (queries/baselines/host-peer-set.sql).
+history_rows AS (
+  SELECT
+    host AS src_ip, peer AS dst_ip, dst_port, protocol, host_zone AS src_zone, hour,
+    first_seen, last_seen
+  FROM baselines
+  WHERE baseline_id = 'host-peer-set'
+    AND dt BETWEEN :baseline_dt_start AND :window_dt_start
+    AND hour >= :baseline_start AND hour < :window_start
+    AND direction = 'outbound'
 ),
 in_scope AS (
   SELECT o.*, s.device
@@ -78,10 +90,10 @@ window_pairs AS (
 ),
 -- Pairs the host did not use in the lookback before the first contact.
 last_use AS (
-  SELECT src_ip, dst_ip, max(start_time) AS last_contact
-  FROM in_scope
-  WHERE start_time < :window_start
-  GROUP BY src_ip, dst_ip
+  SELECT h.src_ip, h.dst_ip, max(h.last_seen) AS last_contact
+  FROM history_rows AS h
+  JOIN scope AS s ON s.zone = h.src_zone
+  GROUP BY h.src_ip, h.dst_ip
 ),
 new_pairs AS (
   SELECT w.*
@@ -93,8 +105,15 @@ new_pairs AS (
 -- The address each host first opened sessions to on each port and protocol (lookback and
 -- window): a non-web port first used with a new address is a port the host never used outside.
 port_first_use AS (
-  SELECT src_ip, dst_port, protocol, min_by(dst_ip, start_time) AS first_destination
-  FROM in_scope
+  SELECT src_ip, dst_port, protocol, min_by(dst_ip, first_use) AS first_destination
+  FROM (
+    SELECT h.src_ip, h.dst_ip, h.dst_port, h.protocol, h.first_seen AS first_use
+    FROM history_rows AS h
+    JOIN scope AS s ON s.zone = h.src_zone
+    UNION ALL
+    SELECT src_ip, dst_ip, dst_port, protocol, start_time
+    FROM in_scope
+  ) AS uses
   GROUP BY src_ip, dst_port, protocol
 ),
 -- What each new pair did in the window: its contact rate (distinct active minutes in the hour
@@ -150,7 +169,11 @@ ports AS (
 -- Prevalence: internal hosts of any zone that opened sessions to the address, lookback and window.
 prevalence AS (
   SELECT dst_ip, count(DISTINCT src_ip) AS internal_hosts
-  FROM outbound
+  FROM (
+    SELECT src_ip, dst_ip FROM history_rows
+    UNION ALL
+    SELECT src_ip, dst_ip FROM outbound
+  ) AS pairs
   WHERE dst_ip IN (SELECT dst_ip FROM new_pairs)
   GROUP BY dst_ip
 ),
@@ -183,7 +206,9 @@ candidates AS (
 -- Hours in which the sensors delivered egress records at all, and for each candidate the number of
 -- them in the lookback before its first contact: how long "never used" has been watched for.
 data_hours AS (
-  SELECT DISTINCT date_trunc('hour', start_time) AS hour FROM outbound
+  SELECT hour FROM history_rows
+  UNION
+  SELECT date_trunc('hour', start_time) FROM outbound
 ),
 history AS (
   SELECT c.src_ip, c.dst_ip, count(d.hour) AS history_hours

@@ -46,13 +46,33 @@ ephi_zones AS (
 outbound AS (
   SELECT src_ip, dst_ip, dst_port, protocol, src_zone, start_time, raw_ref
   FROM flows
-  WHERE dt BETWEEN :baseline_dt_start AND :window_dt_end
-    AND start_time >= :baseline_start AND start_time < :window_end
+  WHERE dt BETWEEN :window_dt_start AND :window_dt_end
+    AND start_time >= :window_start AND start_time < :window_end
     AND direction = 'outbound'
     AND protocol IN (6, 17, 132)
     AND dst_port IS NOT NULL AND dst_port < 49152
     AND (src_port IS NULL OR src_port >= dst_port)
     AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
+    AND src_zone NOT IN (SELECT zone FROM excluded_zones)
+),
+-- The lookback: hourly rows of the hosts' initiations, from the materialized baseline
+-- (queries/baselines/host-peer-set.sql, the same initiation filter).
+history_rows AS (
+  SELECT
+    host AS src_ip, dst_port, protocol, host_zone AS src_zone, direction, hour,
+    first_seen, last_seen
+  FROM baselines
+  WHERE baseline_id = 'host-peer-set'
+    AND dt BETWEEN :baseline_dt_start AND :window_dt_start
+    AND hour >= :baseline_start AND hour < :window_start
+    AND protocol IN (6, 17, 132)
+    AND dst_port IS NOT NULL
+),
+history_outbound AS (
+  SELECT *
+  FROM history_rows
+  WHERE direction = 'outbound'
+    AND dst_port < 49152
     AND src_zone NOT IN (SELECT zone FROM excluded_zones)
 ),
 -- First use of each (host, port, protocol) towards the Internet in the window ...
@@ -64,16 +84,17 @@ window_ports AS (
 ),
 -- ... that the host did not use towards the Internet in the lookback before the window.
 last_external_use AS (
-  SELECT src_ip, dst_port, protocol, max(start_time) AS last_use
-  FROM outbound
-  WHERE start_time < :window_start
+  SELECT src_ip, dst_port, protocol, max(last_seen) AS last_use
+  FROM history_outbound
   GROUP BY src_ip, dst_port, protocol
 ),
 -- Hours in which the sensors delivered such records at all: no host can have more history than
 -- this, so ports first used with less than min_history_hours of it are dropped before the profile
 -- is read (on a one-day lake, all of them).
 data_hours AS (
-  SELECT DISTINCT date_trunc('hour', start_time) AS hour FROM outbound
+  SELECT hour FROM history_outbound
+  UNION
+  SELECT date_trunc('hour', start_time) FROM outbound
 ),
 fresh AS (
   SELECT w.src_ip, w.dst_port, w.protocol, w.src_zone, w.first_use
@@ -90,19 +111,25 @@ fresh AS (
 -- Everything those hosts opened, to any destination, per port and hour: their client profile and
 -- the hours of history it covers (the same initiation rule as above).
 client_hours AS (
-  SELECT src_ip, dst_port, protocol, date_trunc('hour', start_time) AS hour, min(start_time) AS first_start
-  FROM flows
-  WHERE dt BETWEEN :baseline_dt_start AND :window_dt_end
-    AND start_time >= :baseline_start AND start_time < :window_end
-    AND src_ip IN (SELECT src_ip FROM fresh)
-    AND protocol IN (6, 17, 132)
-    AND dst_port IS NOT NULL
-    AND (src_port IS NULL OR src_port >= dst_port)
-    AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
-  GROUP BY src_ip, dst_port, protocol, date_trunc('hour', start_time)
+  SELECT src_ip, dst_port, protocol, hour, min(first_use) AS first_start
+  FROM (
+    SELECT src_ip, dst_port, protocol, hour, first_seen AS first_use
+    FROM history_rows
+    WHERE src_ip IN (SELECT src_ip FROM fresh)
+    UNION ALL
+    SELECT src_ip, dst_port, protocol, date_trunc('hour', start_time), start_time
+    FROM flows
+    WHERE dt BETWEEN :window_dt_start AND :window_dt_end
+      AND start_time >= :window_start AND start_time < :window_end
+      AND src_ip IN (SELECT src_ip FROM fresh)
+      AND direction IN ('outbound', 'internal')
+      AND protocol IN (6, 17, 132)
+      AND dst_port IS NOT NULL
+      AND (src_port IS NULL OR src_port >= dst_port)
+      AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
+  ) AS uses
+  GROUP BY src_ip, dst_port, protocol, hour
 ),
--- How often each fresh port was opened before its first use towards the Internet (to any
--- destination), and in how many hours of the lookback the host opened anything at all.
 prior_use AS (
   SELECT f.src_ip, f.dst_port, f.protocol, count(c.hour) AS prior_hours
   FROM fresh AS f

@@ -3,6 +3,7 @@ import type { DetectionDefinition } from '../../functions/shared/detection/detec
 import type { Finding } from '../../functions/shared/detection/finding.js';
 import { dataSpan, runDetections } from '../../functions/shared/detection/runner.js';
 import { DuckDbEngine } from '../../functions/shared/engines/duckdb-engine.js';
+import { prepareLocalBaselines } from '../../functions/shared/engines/local-baselines.js';
 import { attachLocalFlows } from '../../functions/shared/engines/local-lake-tables.js';
 import type { FlowRecord } from '../../functions/shared/flow-record.js';
 import { FlowLakeWriter } from '../../functions/shared/lake/flow-lake-writer.js';
@@ -37,10 +38,12 @@ export async function detectOn(
     await attachLocalFlows(engine, lake);
     const span = await dataSpan(engine);
     if (span === null) return [];
+    const config = parseConfig(fixture.config ?? {});
+    await prepareLocalBaselines(engine, lake, config);
     const result = await runDetections({
       engine,
       detections,
-      config: parseConfig(fixture.config ?? {}),
+      config,
       from: fixture.from ? new Date(fixture.from) : span.start,
       to: fixture.to ? new Date(fixture.to) : span.end,
     });

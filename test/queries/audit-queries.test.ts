@@ -14,6 +14,7 @@ import {
 import { writeFindingsToLake } from '../../functions/shared/detection/findings-lake.js';
 import { runDetections } from '../../functions/shared/detection/runner.js';
 import { DuckDbEngine } from '../../functions/shared/engines/duckdb-engine.js';
+import { prepareLocalBaselines } from '../../functions/shared/engines/local-baselines.js';
 import {
   attachLocalFindings,
   attachLocalFlows,
@@ -105,6 +106,7 @@ describe('Audit queries on DuckDB', () => {
     await writeLake(lake, records);
     engine = await DuckDbEngine.open({ threads: 1 });
     await attachLocalFlows(engine, lake);
+    await prepareLocalBaselines(engine, lake, config);
     const result = await runDetections({
       engine,
       detections: loadDetectionCatalog(),

@@ -49,8 +49,8 @@ device_flows AS (
     src_ip, dst_ip, src_port, dst_port, protocol, src_zone, dst_zone, conn_state, action,
     start_time, raw_ref, source_type, sensor, bytes_out, bytes_in
   FROM flows
-  WHERE dt BETWEEN :baseline_dt_start AND :window_dt_end
-    AND start_time >= :baseline_start AND start_time < :window_end
+  WHERE dt BETWEEN :window_dt_start AND :window_dt_end
+    AND start_time >= :window_start AND start_time < :window_end
     AND (src_zone IN (SELECT zone FROM device_zones) OR dst_zone IN (SELECT zone FROM device_zones))
 ),
 -- Each record seen from the device's side: the device, the record's role for it, and the peer.
@@ -85,8 +85,21 @@ device_sides AS (
   WHERE dst_zone IN (SELECT zone FROM device_zones)
 ),
 -- Hours in which each device was seen at all.
+-- The lookback: the same sides rolled up per hour, from the materialized baseline
+-- (queries/baselines/device-profile.sql).
+history_rows AS (
+  SELECT
+    host AS device, role, peer AS peer_key, initiation, dst_port, protocol, source_type, sensor,
+    hour, bytes, last_seen
+  FROM baselines
+  WHERE baseline_id = 'device-profile'
+    AND dt BETWEEN :baseline_dt_start AND :window_dt_start
+    AND hour >= :baseline_start AND hour < :window_start
+),
 device_hours AS (
-  SELECT DISTINCT device, hour FROM device_sides
+  SELECT device, hour FROM history_rows
+  UNION
+  SELECT device, hour FROM device_sides
 ),
 -- Edges: first use in the window, last use before it.
 window_edges AS (
@@ -96,15 +109,15 @@ window_edges AS (
   GROUP BY device, role, peer_key, dst_port, protocol
 ),
 earlier_edges AS (
-  SELECT device, role, peer_key, dst_port, protocol, max(start_time) AS last_use
-  FROM device_sides
-  WHERE initiation AND start_time < :window_start
+  SELECT device, role, peer_key, dst_port, protocol, max(last_seen) AS last_use
+  FROM history_rows
+  WHERE initiation
   GROUP BY device, role, peer_key, dst_port, protocol
 ),
 earlier_ports AS (
-  SELECT device, role, dst_port, protocol, max(start_time) AS last_use
-  FROM device_sides
-  WHERE initiation AND start_time < :window_start
+  SELECT device, role, dst_port, protocol, max(last_seen) AS last_use
+  FROM history_rows
+  WHERE initiation
   GROUP BY device, role, dst_port, protocol
 ),
 new_edges AS (
@@ -154,6 +167,10 @@ credible_edges AS (
 volume_hours AS (
   SELECT device, hour, max(bytes) AS bytes
   FROM (
+    SELECT device, hour, source_type, sensor, sum(bytes) AS bytes
+    FROM history_rows
+    GROUP BY device, hour, source_type, sensor
+    UNION ALL
     SELECT device, hour, source_type, sensor, sum(bytes) AS bytes
     FROM device_sides
     GROUP BY device, hour, source_type, sensor

@@ -84,7 +84,13 @@ export async function refreshLocalBaselines(
     for (const day of days) {
       const folder = join(lake, baselinePartitionPrefix(rollup.header.id, day));
       const marker = join(folder, SOURCE_FILE);
-      const fingerprint = JSON.stringify({ flows: dayFingerprint(lake, day), sql: rollup.sql });
+      const select = rollupSelect(rollup, day, config);
+      // The bound SELECT carries the configuration it depends on (zone tags): a changed zone
+      // definition recomputes the rollups as surely as changed flows do.
+      const fingerprint = JSON.stringify({
+        flows: dayFingerprint(lake, day),
+        sql: createHash('sha256').update(select).digest('hex'),
+      });
       if (existsSync(marker) && (await readFile(marker, 'utf8')) === fingerprint) {
         current++;
         continue;
@@ -94,7 +100,7 @@ export async function refreshLocalBaselines(
       // Written beside the final name and renamed: a reader never sees half a file.
       const temporary = join(folder, `${ROLLUP_FILE}.tmp`);
       await engine.execute(
-        `COPY (${rollupSelect(rollup, day, config)}) TO ${sqlString(temporary)} (FORMAT PARQUET, COMPRESSION SNAPPY)`,
+        `COPY (${select}) TO ${sqlString(temporary)} (FORMAT PARQUET, COMPRESSION SNAPPY)`,
       );
       await rename(temporary, join(folder, ROLLUP_FILE));
       await writeFile(marker, fingerprint);

@@ -41,7 +41,10 @@ describe('Baseline rollups', () => {
   });
 
   it('materializes exactly the files marked materialize: daily', () => {
-    expect(loadBaselineRollups().map((r) => r.header.id)).toEqual(['host-peer-set']);
+    expect(loadBaselineRollups().map((r) => r.header.id)).toEqual([
+      'device-profile',
+      'host-peer-set',
+    ]);
   });
 
   it('lists every materialized rollup in the table projection of baseline_id', () => {
@@ -51,7 +54,7 @@ describe('Baseline rollups', () => {
   });
 
   it('binds one UTC day as the period', () => {
-    const [rollup] = loadBaselineRollups();
+    const rollup = loadBaselineRollups().find((r) => r.header.id === 'host-peer-set');
     const sql = rollupSelect(rollup as never, '2026-11-23', config);
     expect(sql).toContain("start_time >= TIMESTAMP '2026-11-23 00:00:00.000'");
     expect(sql).toContain("start_time < TIMESTAMP '2026-11-24 00:00:00.000'");
@@ -60,7 +63,7 @@ describe('Baseline rollups', () => {
   });
 
   it('inserts the columns by position with the partition values last', () => {
-    const [rollup] = loadBaselineRollups();
+    const rollup = loadBaselineRollups().find((r) => r.header.id === 'host-peer-set');
     const sql = athenaBaselineInsert(rollup as never, '2026-11-23', config);
     const names = BASELINE_COLUMNS.map(([n]) => n).join(', ');
     expect(

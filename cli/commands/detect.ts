@@ -67,6 +67,11 @@ export async function runDetect(argv: readonly string[]): Promise<number> {
   const config: WardflowConfig = values.config
     ? await loadConfigFile(values.config)
     : DEFAULT_CONFIG;
+  if (config.threat_intel.files.length > 0) {
+    throw new UsageError(
+      `threat_intel.files: ${config.threat_intel.files.join(', ')} ${config.threat_intel.files.length === 1 ? 'is' : 'are'} read by the cloud handlers from S3; locally, download the list and name the file`,
+    );
+  }
   const detections = loadDetectionCatalog();
   let lake = values.lake ?? DEFAULT_LAKE;
   let temporary: string | undefined;

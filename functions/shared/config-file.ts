@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { type Document, isNode, LineCounter, parseDocument, YAMLParseError } from 'yaml';
 import { parseConfig, type WardflowConfig } from './config.js';
+import { resolveThreatIntel } from './detection/threat-intel.js';
 import { ConfigError } from './errors.js';
 
 /** Options of {@link loadConfigFile}. */
@@ -56,7 +57,37 @@ export async function loadConfigFile(
     throw new ConfigError('', `cannot read config file ${path}`, { cause: error });
   }
 
-  return extname(path).toLowerCase() === '.json' ? loadJson(text, path) : loadYaml(text, path);
+  const config =
+    extname(path).toLowerCase() === '.json' ? loadJson(text, path) : loadYaml(text, path);
+  return readLocalThreatIntel(config, dirname(path));
+}
+
+/**
+ * Reads the local list files of `threat_intel.files` (relative to the config file's folder) into
+ * `threat_intel.ips`; `s3://` lists stay in `files` for the cloud handlers, which read them from S3.
+ */
+async function readLocalThreatIntel(config: WardflowConfig, base: string): Promise<WardflowConfig> {
+  const local = config.threat_intel.files.filter((file) => !file.startsWith('s3://'));
+  if (local.length === 0) return config;
+  const resolved = await resolveThreatIntel(
+    { ...config, threat_intel: { ips: config.threat_intel.ips, files: local } },
+    async (file) => {
+      try {
+        return await readFile(resolve(base, file), 'utf8');
+      } catch (error) {
+        throw new ConfigError('threat_intel.files', `cannot read threat-intel list ${file}`, {
+          cause: error,
+        });
+      }
+    },
+  );
+  return {
+    ...resolved,
+    threat_intel: {
+      ips: resolved.threat_intel.ips,
+      files: config.threat_intel.files.filter((file) => file.startsWith('s3://')),
+    },
+  };
 }
 
 function loadJson(text: string, path: string): WardflowConfig {

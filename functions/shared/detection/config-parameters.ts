@@ -1,13 +1,31 @@
 import type { WardflowConfig } from '../config.js';
 import { param, type SqlParameters } from '../engines/sql-parameters.js';
+import { matchSet, ThreatIntelError } from './threat-intel.js';
 
 /**
- * The parts of the configuration that queries read, as typed parameters: threat-intel addresses,
+ * The parts of the configuration that queries read, as typed parameters: threat-intel addresses
+ * (exact, and IPv4 ranges as `threat_intel_ranges(first_address, last_address)` on the address's
+ * number; list files must have been read in first, see `resolveThreatIntel`),
  * zone tags and the segmentation policy. Detections and audit queries get the same ones.
  */
 export function configParameters(config: WardflowConfig): SqlParameters {
+  if (config.threat_intel.files.length > 0) {
+    // Never run with part of the list silently missing.
+    throw new ThreatIntelError(
+      `threat_intel.files must be read in before queries run (resolveThreatIntel): ${config.threat_intel.files.join(', ')}`,
+    );
+  }
+  const intel = matchSet(config.threat_intel.ips);
   return {
-    threat_intel_ips: param.strings(config.threat_intel.ips),
+    threat_intel_ips: param.strings(intel.addresses),
+    threat_intel_ranges: param.rows(
+      'threat_intel_ranges',
+      [
+        { name: 'first_address', type: 'BIGINT' },
+        { name: 'last_address', type: 'BIGINT' },
+      ],
+      intel.ipv4Ranges,
+    ),
     zone_tags: zoneTagRows(config),
     policy_rules: policyRuleRows(config),
     policy_default: param.string(config.policy.default),

@@ -1,5 +1,8 @@
 import { WardflowError } from '../errors.js';
 
+/** Column types of an inline table parameter. */
+export type RowColumnType = 'VARCHAR' | 'INTEGER' | 'BIGINT';
+
 /** A typed query parameter; each kind renders as a literal both Trino and DuckDB read alike. */
 export type SqlParameter =
   | { readonly kind: 'timestamp'; readonly value: Date }
@@ -13,7 +16,7 @@ export type SqlParameter =
   | {
       readonly kind: 'rows';
       readonly alias: string;
-      readonly columns: readonly { readonly name: string; readonly type: 'VARCHAR' | 'INTEGER' }[];
+      readonly columns: readonly { readonly name: string; readonly type: RowColumnType }[];
       readonly value: readonly (readonly (string | number | null)[])[];
     };
 
@@ -39,7 +42,7 @@ export const param = {
   integers: (value: readonly number[]): SqlParameter => ({ kind: 'integers', value }),
   rows: (
     alias: string,
-    columns: readonly { readonly name: string; readonly type: 'VARCHAR' | 'INTEGER' }[],
+    columns: readonly { readonly name: string; readonly type: RowColumnType }[],
     value: readonly (readonly (string | number | null)[])[],
   ): SqlParameter => ({ kind: 'rows', alias, columns, value }),
 };
@@ -84,11 +87,11 @@ export function renderParameter(name: string, p: SqlParameter): string {
  * types; an empty table is one all-NULL row filtered away, since `VALUES` cannot be empty.
  */
 function renderRows(name: string, p: Extract<SqlParameter, { kind: 'rows' }>): string {
-  const cast = (value: string | number | null, type: 'VARCHAR' | 'INTEGER') => {
+  const cast = (value: string | number | null, type: RowColumnType) => {
     if (value === null) return `CAST(NULL AS ${type})`;
-    return type === 'INTEGER'
-      ? `CAST(${renderInteger(name, Number(value))} AS INTEGER)`
-      : `CAST(${quote(String(value))} AS VARCHAR)`;
+    return type === 'VARCHAR'
+      ? `CAST(${quote(String(value))} AS VARCHAR)`
+      : `CAST(${renderInteger(name, Number(value))} AS ${type})`;
   };
   const names = p.columns.map((c) => c.name);
   if (p.value.length === 0) {
@@ -101,7 +104,7 @@ function renderRows(name: string, p: Extract<SqlParameter, { kind: 'rows' }>): s
         `:${name}: expected ${p.columns.length} values per row, got ${row.length}`,
       );
     }
-    return `(${row.map((v, i) => cast(v, (p.columns[i] as { type: 'VARCHAR' | 'INTEGER' }).type)).join(', ')})`;
+    return `(${row.map((v, i) => cast(v, (p.columns[i] as { type: RowColumnType }).type)).join(', ')})`;
   });
   return `(VALUES ${rows.join(', ')}) AS ${p.alias}(${names.join(', ')})`;
 }

@@ -1,11 +1,15 @@
 import type { WardflowConfig } from '../config.js';
 import type { QueryEngine } from '../engines/query-engine.js';
-import { bindParameters, param, type SqlParameters } from '../engines/sql-parameters.js';
 import { Allowlist } from './allowlist.js';
-import { configParameters } from './config-parameters.js';
 import type { DetectionDefinition } from './detection-definition.js';
-import { isEnabled, resolveParams, toSqlParameters } from './detection-params.js';
-import { type Finding, toFinding } from './finding.js';
+import { isEnabled } from './detection-params.js';
+import type { Finding } from './finding.js';
+import {
+  prepareDetection,
+  rowsToFindings,
+  type SuppressedFinding,
+  windowSql,
+} from './window-queries.js';
 import { alignedWindows, type TimeWindow, windowHasData } from './windows.js';
 
 /** What one detection run covers and with what. */
@@ -30,7 +34,7 @@ export interface DetectionRunOptions {
 /** The findings of a run, and the ones the allowlist suppressed (kept for the audit trail). */
 export interface DetectionRunResult {
   readonly findings: readonly Finding[];
-  readonly suppressed: readonly { readonly finding: Finding; readonly reason: string }[];
+  readonly suppressed: readonly SuppressedFinding[];
   /** Queries run, for the run summary. */
   readonly queries: number;
   /** Every (detection, window) that ran, so stored findings of a window can be replaced. */
@@ -56,25 +60,6 @@ export async function dataSpan(engine: QueryEngine): Promise<TimeWindow | null> 
   return { start: row.first, end: new Date(row.last.getTime() + 1) };
 }
 
-function windowParameters(
-  window: TimeWindow,
-  lookbackMs: number,
-  config: WardflowConfig,
-): SqlParameters {
-  const baselineStart = new Date(window.start.getTime() - lookbackMs);
-  const day = (d: Date) => d.toISOString().slice(0, 10);
-  return {
-    window_start: param.timestamp(window.start),
-    window_end: param.timestamp(window.end),
-    baseline_start: param.timestamp(baselineStart),
-    // Partition bounds: Athena prunes partitions only on partition columns, never on start_time.
-    window_dt_start: param.string(day(window.start)),
-    window_dt_end: param.string(day(new Date(window.end.getTime() - 1))),
-    baseline_dt_start: param.string(day(baselineStart)),
-    ...configParameters(config),
-  };
-}
-
 /**
  * Runs every enabled detection over aligned windows of event time that hold data, turns result
  * rows into findings, drops duplicates by finding id and moves allowlisted ones aside.
@@ -84,33 +69,24 @@ export async function runDetections(options: DetectionRunOptions): Promise<Detec
   const hours = await hoursWithData(engine);
   const allowlist = new Allowlist(config.allowlist);
   const findings = new Map<string, Finding>();
-  const suppressed = new Map<string, { finding: Finding; reason: string }>();
+  const suppressed = new Map<string, SuppressedFinding>();
   let queries = 0;
   const ran: { detection_id: string; window: TimeWindow }[] = [];
   for (const definition of options.detections) {
     if (!isEnabled(definition, config)) continue;
-    const values = resolveParams(definition, config);
-    const detectionParams = toSqlParameters(values, definition.params);
+    const prepared = prepareDetection(definition, config);
     const windows = alignedWindows(options.from, options.to, definition.windowMs).filter(
       (w) =>
         windowHasData(w, hours) && (options.notAfter === undefined || w.end <= options.notAfter),
     );
     options.onDetection?.(definition, windows.length);
     for (const window of windows) {
-      const sql = bindParameters(definition.sql, {
-        ...windowParameters(window, definition.lookbackMs, config),
-        ...detectionParams,
-      });
+      const sql = windowSql(prepared, window);
       queries++;
       ran.push({ detection_id: definition.id, window });
-      for (const queried of await engine.query(sql)) {
-        const row = definition.scorer === null ? queried : definition.scorer(queried, values);
-        if (row === null) continue;
-        const finding = toFinding(definition, row, window.start, window.end);
-        const entry = allowlist.match(finding);
-        if (entry !== null) suppressed.set(finding.finding_id, { finding, reason: entry.reason });
-        else findings.set(finding.finding_id, finding);
-      }
+      const found = rowsToFindings(prepared, await engine.query(sql), window, allowlist);
+      for (const finding of found.findings) findings.set(finding.finding_id, finding);
+      for (const entry of found.suppressed) suppressed.set(entry.finding.finding_id, entry);
     }
   }
   return {

@@ -79,7 +79,7 @@ export class AthenaEngine implements QueryEngine {
 
   public async query(sql: string): Promise<SqlRow[]> {
     const queryId = await this.run(sql);
-    return this.readResults(queryId);
+    return this.results(queryId);
   }
 
   public async execute(sql: string): Promise<void> {
@@ -135,8 +135,14 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
-  /** Reads every page of a finished query's results. */
-  private async readResults(queryId: string): Promise<SqlRow[]> {
+  /**
+   * Reads every page of a finished query's results, decoded by the column types Athena reports.
+   * Also for queries started elsewhere (a Step Functions Athena task) that have succeeded.
+   *
+   * @param queryId the QueryExecutionId of a query in the SUCCEEDED state
+   * @throws QueryExecutionError when Athena fails the call or keeps throttling it
+   */
+  public async results(queryId: string): Promise<SqlRow[]> {
     const rows: SqlRow[] = [];
     let token: string | undefined;
     let columns: { name: string; type: string }[] | undefined;

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { WardflowConfig } from '../config.js';
 import { loadConfigFile } from '../config-file.js';
+import { loadBaselineRollups } from '../detection/baseline-rollups.js';
 import { loadDetectionCatalog, QUERIES_DIR } from '../detection/detection-catalog.js';
 import type { DetectionDefinition } from '../detection/detection-definition.js';
+import type { QueryFile } from '../detection/query-file.js';
 import { lambdaTaskRoot, readEnvironment } from '../environment.js';
 import { WardflowError } from '../errors.js';
 
@@ -62,4 +64,22 @@ export function loadBundledCatalog(env: NodeJS.ProcessEnv = process.env): Detect
     );
   }
   return loadDetectionCatalog(folder);
+}
+
+/**
+ * Loads the materialized baseline rollups: from `<LAMBDA_TASK_ROOT>/queries/baselines` in Lambda,
+ * from the repository's `queries/baselines` elsewhere.
+ *
+ * @throws BundleError when the deployment did not bundle the queries beside the handler
+ */
+export function loadBundledRollups(env: NodeJS.ProcessEnv = process.env): QueryFile[] {
+  const root = lambdaTaskRoot(env);
+  const folder =
+    root === null ? join(QUERIES_DIR, 'baselines') : join(root, BUNDLED_QUERIES_DIR, 'baselines');
+  if (!existsSync(folder)) {
+    throw new BundleError(
+      `baseline rollups: expected the folder ${folder} (queries/baselines copied into the function's asset), got nothing there`,
+    );
+  }
+  return loadBaselineRollups(folder);
 }

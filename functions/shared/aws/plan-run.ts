@@ -1,6 +1,8 @@
 import type { WardflowConfig } from '../config.js';
+import { athenaBaselineInsert, baselinePartitionPrefix } from '../detection/baseline-rollups.js';
 import type { DetectionDefinition } from '../detection/detection-definition.js';
 import { isEnabled } from '../detection/detection-params.js';
+import type { QueryFile } from '../detection/query-file.js';
 import { prepareDetection, windowSql } from '../detection/window-queries.js';
 import type { TimeWindow } from '../detection/windows.js';
 import { WardflowError } from '../errors.js';
@@ -28,12 +30,23 @@ export interface DetectionPlanInput {
   readonly periodMs?: number;
 }
 
-/**
- * The inputs the plan task accepts, by `kind`. Extension point: a baseline refresh adds
- * `BaselinePlanInput` (`kind: 'baselines'`) here, its parser to {@link parsePlanInput} and its
- * planner to {@link planRun}.
- */
-export type PlanInput = DetectionPlanInput;
+/** Input of a baseline refresh, from its daily EventBridge schedule. */
+export interface BaselinePlanInput {
+  readonly kind: 'baselines';
+  /** The schedule's time. */
+  readonly time: Date;
+  /** How late flow logs may arrive: a day is rolled up once it ended this long before `time`. */
+  readonly lagMs: number;
+  /**
+   * How many of the latest ended days to roll up (again). Two by default: yesterday, and the day
+   * before for the flow logs that arrived late, or whose refresh failed the day before.
+   * @default 2
+   */
+  readonly days: number;
+}
+
+/** The inputs the plan task accepts, by `kind`. */
+export type PlanInput = DetectionPlanInput | BaselinePlanInput;
 
 /** One detection query for one window, ready for Athena's StartQueryExecution. */
 export interface PlannedQuery {
@@ -43,14 +56,28 @@ export interface PlannedQuery {
   readonly sql: string;
 }
 
+/** One baseline rollup for one day, as an INSERT INTO for Athena. */
+export interface PlannedBaselineQuery {
+  readonly baseline_id: string;
+  readonly dt: string;
+  readonly sql: string;
+}
+
 /** Output of the plan task: the state machine maps over `queries`. */
 export interface PlanOutput {
-  readonly queries: readonly PlannedQuery[];
+  readonly queries: readonly (PlannedQuery | PlannedBaselineQuery)[];
+  /**
+   * Lake paths (relative to the lake root, ending in `/`) the handler empties before the
+   * INSERTs run, so that refreshing a day replaces its rows instead of adding to them.
+   */
+  readonly clear_prefixes?: readonly string[];
 }
 
 /** What planning reads besides its input. */
 export interface PlanContext {
   readonly detections: readonly DetectionDefinition[];
+  /** The materialized baseline rollups (`-- materialize: daily` in queries/baselines/). */
+  readonly rollups: readonly QueryFile[];
   readonly config: WardflowConfig;
 }
 
@@ -74,7 +101,12 @@ const MINUTE_MS = 60_000;
 /** The input kinds and their parsers; a new kind is one more entry. */
 const PARSERS: Readonly<Record<PlanInput['kind'], (input: StepInput) => PlanInput>> = {
   detections: parseDetectionPlanInput,
+  baselines: parseBaselinePlanInput,
 };
+
+const DAY_MS = 86_400_000;
+/** Most days one refresh may cover: Athena's INSERT INTO writes at most 100 partitions. */
+const MAX_BASELINE_DAYS = 31;
 
 /**
  * Validates the plan task's input.
@@ -107,6 +139,48 @@ function parseDetectionPlanInput(input: StepInput): DetectionPlanInput {
     lagMs: Math.round(lag * MINUTE_MS),
     periodMs: period === undefined ? undefined : Math.round(period * MINUTE_MS),
   };
+}
+
+function parseBaselinePlanInput(input: StepInput): BaselinePlanInput {
+  const lag = numberField(input, 'lag_minutes', TASK, 0) ?? 0;
+  const days = numberField(input, 'days', TASK, 1) ?? 2;
+  if (!Number.isInteger(days) || days > MAX_BASELINE_DAYS) {
+    throw new StepInputError(
+      `${TASK} input days: expected a whole number of days from 1 to ${MAX_BASELINE_DAYS}, got ${days}`,
+    );
+  }
+  return {
+    kind: 'baselines',
+    time: timeField(input, 'time', TASK),
+    lagMs: Math.round(lag * MINUTE_MS),
+    days,
+  };
+}
+
+/**
+ * Plans a baseline refresh: every materialized rollup for each of the `days` latest UTC days that
+ * ended at or before `time − lag`, oldest first, as the INSERT INTO that stores it, with the
+ * partition prefixes to empty first.
+ */
+export function planBaselineQueries(
+  input: BaselinePlanInput,
+  context: PlanContext,
+): { queries: PlannedBaselineQuery[]; clear_prefixes: string[] } {
+  const lastEnded = Math.floor((input.time.getTime() - input.lagMs) / DAY_MS);
+  const queries: PlannedBaselineQuery[] = [];
+  const prefixes: string[] = [];
+  for (let k = input.days; k >= 1; k--) {
+    const dt = new Date((lastEnded - k) * DAY_MS).toISOString().slice(0, 10);
+    for (const rollup of context.rollups) {
+      queries.push({
+        baseline_id: rollup.header.id,
+        dt,
+        sql: athenaBaselineInsert(rollup, dt, context.config),
+      });
+      prefixes.push(baselinePartitionPrefix(rollup.header.id, dt));
+    }
+  }
+  return { queries, clear_prefixes: prefixes };
 }
 
 /**
@@ -164,7 +238,9 @@ export function planRun(raw: unknown, context: PlanContext): PlanOutput {
     case 'detections':
       output = { queries: planDetectionQueries(input, context) };
       break;
-    // case 'baselines': the baseline refresh's statements (issue #5).
+    case 'baselines':
+      output = planBaselineQueries(input, context);
+      break;
   }
   const bytes = Buffer.byteLength(JSON.stringify(output));
   if (bytes > MAX_PLAN_BYTES) {

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_PLAN_BYTES,
   PlanTooLargeError,
+  planBaselineQueries,
   planDetectionQueries,
   planRun,
   windowsClosedIn,
 } from '../../../functions/shared/aws/plan-run.js';
 import { parseConfig } from '../../../functions/shared/config.js';
+import { loadBaselineRollups } from '../../../functions/shared/detection/baseline-rollups.js';
 import { toDetectionDefinition } from '../../../functions/shared/detection/detection-definition.js';
 import { parseQueryFile } from '../../../functions/shared/detection/query-file.js';
 
@@ -99,7 +101,7 @@ describe('Plan: planDetectionQueries', () => {
     // Act: the 15-minute detection sets the period
     const queries = planDetectionQueries(
       { kind: 'detections', time: new Date('2026-11-29T10:05:00Z'), lagMs: 5 * 60_000 },
-      { detections, config: parseConfig({}) },
+      { detections, rollups: [], config: parseConfig({}) },
     );
 
     // Assess
@@ -117,7 +119,7 @@ describe('Plan: planDetectionQueries', () => {
     expect(
       planDetectionQueries(
         { kind: 'detections', time: new Date('2026-11-29T10:05:00Z'), lagMs: 0 },
-        { detections: only, config },
+        { detections: only, rollups: [], config },
       ),
     ).toEqual([]);
   });
@@ -141,7 +143,7 @@ describe('Plan: planRun', () => {
           lag_minutes: 0,
           period_minutes: 7 * 1440,
         },
-        { detections: [big], config: parseConfig({}) },
+        { detections: [big], rollups: [], config: parseConfig({}) },
       ),
     ).toThrow(PlanTooLargeError);
     expect(MAX_PLAN_BYTES).toBeLessThan(256 * 1024);
@@ -166,6 +168,54 @@ describe('Plan: planRun', () => {
       'plan input kind: expected a non-empty string, got undefined',
     ],
   ])('rejects %j', (input, message) => {
-    expect(() => planRun(input, { detections: [], config: parseConfig({}) })).toThrow(message);
+    expect(() => planRun(input, { detections: [], rollups: [], config: parseConfig({}) })).toThrow(
+      message,
+    );
+  });
+});
+
+describe('Plan: planBaselineQueries', () => {
+  const rollups = loadBaselineRollups();
+  const context = { detections: [], rollups, config: parseConfig({}) };
+
+  it('rolls up the latest ended days, oldest first, each replacing its partitions', () => {
+    // Act: 01:30 with 30 minutes of lag: the 29th ended, the 30th has not
+    const plan = planBaselineQueries(
+      { kind: 'baselines', time: new Date('2026-11-30T01:30:00Z'), lagMs: 30 * 60_000, days: 2 },
+      context,
+    );
+
+    // Assess
+    const ids = rollups.map((r) => r.header.id);
+    expect(plan.queries.map((q) => `${q.dt} ${q.baseline_id}`)).toEqual([
+      ...ids.map((id) => `2026-11-28 ${id}`),
+      ...ids.map((id) => `2026-11-29 ${id}`),
+    ]);
+    expect(plan.clear_prefixes).toEqual(
+      plan.queries.map((q) => `baselines/baseline_id=${q.baseline_id}/dt=${q.dt}/`),
+    );
+    for (const query of plan.queries) {
+      expect(query.sql.startsWith('INSERT INTO baselines\nSELECT host, ')).toBe(true);
+      expect(query.sql).toContain(`'${query.dt}' AS dt`);
+      expect(query.sql).toContain(`start_time >= TIMESTAMP '${query.dt} 00:00:00.000'`);
+    }
+  });
+
+  it('waits for the lag before a day counts as ended', () => {
+    const plan = planBaselineQueries(
+      { kind: 'baselines', time: new Date('2026-11-30T00:20:00Z'), lagMs: 30 * 60_000, days: 1 },
+      context,
+    );
+    expect(new Set(plan.queries.map((q) => q.dt))).toEqual(new Set(['2026-11-28']));
+  });
+
+  it('defaults to two days and validates the count', () => {
+    const output = planRun({ kind: 'baselines', time: '2026-11-30T02:00:00Z' }, context);
+    expect(new Set(output.queries.map((q) => ('dt' in q ? q.dt : '')))).toEqual(
+      new Set(['2026-11-28', '2026-11-29']),
+    );
+    expect(() =>
+      planRun({ kind: 'baselines', time: '2026-11-30T02:00:00Z', days: 1.5 }, context),
+    ).toThrow('plan input days: expected a whole number of days from 1 to 31, got 1.5');
   });
 });

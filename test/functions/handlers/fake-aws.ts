@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
@@ -77,6 +79,24 @@ export class FakeS3 {
     stub.on(DeleteObjectCommand).callsFake(async (input) => {
       this.objects.delete(`${input.Bucket}/${input.Key}`);
       return {};
+    });
+    // Pages of at most two keys, so that callers' paging is exercised; the token is the last
+    // key returned, as S3's continues after a key whatever was deleted meanwhile.
+    stub.on(ListObjectsV2Command).callsFake(async (input) => {
+      const after = input.ContinuationToken ?? '';
+      const keys = this.keys(input.Bucket as string, input.Prefix ?? '').filter((k) => k > after);
+      const page = keys.slice(0, 2);
+      const more = keys.length > 2;
+      return {
+        Contents: page.map((Key) => ({ Key })),
+        IsTruncated: more,
+        NextContinuationToken: more ? page[page.length - 1] : undefined,
+      };
+    });
+    stub.on(DeleteObjectsCommand).callsFake(async (input) => {
+      for (const { Key } of input.Delete?.Objects ?? [])
+        this.objects.delete(`${input.Bucket}/${Key}`);
+      return { Errors: [] };
     });
   }
 

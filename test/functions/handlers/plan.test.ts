@@ -1,8 +1,10 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPlanHandler } from '../../../functions/plan/handler.js';
-import type { PlanOutput } from '../../../functions/shared/aws/plan-run.js';
+import type { PlannedQuery } from '../../../functions/shared/aws/plan-run.js';
 import { parseConfig } from '../../../functions/shared/config.js';
 import { ENVIRONMENT } from '../../../functions/shared/deployment-contract.js';
 import {
@@ -11,9 +13,14 @@ import {
 } from '../../../functions/shared/detection/detection-catalog.js';
 import { prepareDetection, windowSql } from '../../../functions/shared/detection/window-queries.js';
 import { useTempDirs } from '../../helpers/temp-dir.js';
-import { lambdaContext } from './fake-aws.js';
+import { FakeS3, lambdaContext } from './fake-aws.js';
 
 const tempDir = useTempDirs();
+
+/** The detection queries of a plan. */
+interface DetectionPlan {
+  readonly queries: readonly PlannedQuery[];
+}
 const CATALOG = loadDetectionCatalog();
 const HOURLY = CATALOG.filter((d) => d.windowMs === 3_600_000).map((d) => d.id);
 const DAILY = CATALOG.filter((d) => d.windowMs === 86_400_000).map((d) => d.id);
@@ -37,9 +44,10 @@ describe('Handler: plan', () => {
     writeFileSync(configPath, JSON.stringify(CONFIG));
   });
 
-  async function plan(event: unknown, env: NodeJS.ProcessEnv = {}): Promise<PlanOutput> {
+  async function plan(event: unknown, env: NodeJS.ProcessEnv = {}): Promise<DetectionPlan> {
     const handler = createPlanHandler({ env: { [ENVIRONMENT.configFile]: configPath, ...env } });
-    return handler(event, lambdaContext());
+    const output = await handler(event, lambdaContext());
+    return { queries: output.queries.filter((q): q is PlannedQuery => 'detection_id' in q) };
   }
 
   it('plans the last closed hour of every enabled hourly detection', async () => {
@@ -125,7 +133,7 @@ describe('Handler: plan', () => {
 
   it('rejects unknown kinds and names the kinds it knows', async () => {
     await expect(plan({ kind: 'baselinez', time: '2026-11-29T10:00:00Z' })).rejects.toThrow(
-      'plan input kind: expected one of detections, got "baselinez"',
+      'plan input kind: expected one of detections, baselines, got "baselinez"',
     );
   });
 
@@ -139,9 +147,9 @@ describe('Handler: plan', () => {
     // Prepare: the asset layout the CDK app bundles
     const root = tempDir();
     mkdirSync(join(root, 'queries'));
-    cpSync(join(QUERIES_DIR, 'detections'), join(root, 'queries', 'detections'), {
-      recursive: true,
-    });
+    for (const folder of ['detections', 'baselines']) {
+      cpSync(join(QUERIES_DIR, folder), join(root, 'queries', folder), { recursive: true });
+    }
     writeFileSync(join(root, 'wardflow.config.json'), JSON.stringify({ detections: {} }));
 
     // Act
@@ -178,5 +186,49 @@ describe('Handler: plan', () => {
     ).rejects.toThrow(
       /^WARDFLOW_CONFIG_FILE: expected the file name of the bundled wardflow configuration/,
     );
+  });
+
+  it('empties the partitions of the days it refreshes, and reads S3 threat-intel lists', async () => {
+    // Prepare: yesterday's old rollup files in the lake, and a list in an intel bucket
+    const s3Stub = mockClient(S3Client);
+    const s3 = new FakeS3(s3Stub);
+    const stale = [
+      'baselines/baseline_id=host-peer-set/dt=2026-11-29/old-1.parquet',
+      'baselines/baseline_id=host-peer-set/dt=2026-11-29/old-2.parquet',
+      'baselines/baseline_id=host-peer-set/dt=2026-11-29/old-3.parquet',
+    ];
+    const kept = 'baselines/baseline_id=host-peer-set/dt=2026-11-20/part.parquet';
+    for (const key of [...stale, kept]) s3.put('lake', key, Buffer.from('x'));
+    s3.put('intel', 'feed.txt', Buffer.from('198.51.100.0/24\n'));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...CONFIG, threat_intel: { files: ['s3://intel/feed.txt'] } }),
+    );
+    const handler = createPlanHandler({
+      env: { [ENVIRONMENT.configFile]: configPath, [ENVIRONMENT.lakeBucket]: 'lake' },
+      s3: new S3Client({}),
+    });
+
+    try {
+      // Act
+      const baselines = await handler(
+        { kind: 'baselines', time: '2026-11-30T02:00:00Z', days: 1 },
+        lambdaContext(),
+      );
+      const detections = await handler(
+        { kind: 'detections', time: '2026-11-30T00:10:00Z', lag_minutes: 10 },
+        lambdaContext(),
+      );
+
+      // Assess
+      expect(baselines.queries.length).toBeGreaterThan(0);
+      expect(s3.keys('lake', 'baselines/')).toEqual([kept]);
+      const intel = detections.queries.find(
+        (q) => 'detection_id' in q && q.detection_id === 'threat-intel-match',
+      );
+      expect(intel?.sql).toContain(`CAST(${0xc6336400} AS BIGINT)`);
+    } finally {
+      s3Stub.restore();
+    }
   });
 });

@@ -490,6 +490,7 @@ describe('Integration: handlers against moto (S3, SQS, SNS)', () => {
           lambdaContext(),
         );
         for (const query of queries) {
+          if (!('detection_id' in query)) throw new Error('a detection run planned a baseline');
           const id = `duckdb-${rowsById.size + 1}`;
           rowsById.set(id, await engine.query(query.sql));
           outputs.push(

@@ -1,3 +1,5 @@
+import { type DeploymentConfig, parseDeploymentConfig } from './deployment-config.js';
+import { SEVERITIES } from './detection/query-file.js';
 import {
   AddressParseError,
   type Cidr,
@@ -60,6 +62,11 @@ export interface WardflowConfig {
   readonly allowlist: readonly AllowlistEntry[];
   /** Listed addresses (IPs or CIDRs) and files of one IP/CIDR per line. @default no entries */
   readonly threat_intel: { readonly ips: readonly string[]; readonly files: readonly string[] };
+  /**
+   * Settings of the AWS deployment (functions/shared/deployment-config.ts); local mode ignores them.
+   * @default - absent; the CDK app then uses DEFAULT_DEPLOYMENT
+   */
+  readonly deployment?: DeploymentConfig;
 }
 
 /** The detection catalog's ids (DESIGN.md), in catalog order; they are a public contract. */
@@ -102,6 +109,7 @@ const TOP_KEYS = [
   'detections',
   'allowlist',
   'threat_intel',
+  'deployment',
 ];
 const ZONE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const PARAM_NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -139,6 +147,15 @@ export function parseConfig(raw: unknown): WardflowConfig {
     threat_intel: present(top.threat_intel)
       ? parseThreatIntel(top.threat_intel, 'threat_intel')
       : DEFAULT_CONFIG.threat_intel,
+    ...(present(top.deployment)
+      ? {
+          deployment: parseDeploymentConfig(top.deployment, 'deployment', {
+            zoneNames: [...zones.map((z) => z.name), ...PSEUDO_ZONES],
+            detectionIds: DETECTION_IDS,
+            severities: SEVERITIES,
+          }),
+        }
+      : {}),
   });
 }
 

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import { parseS3Uri } from '../functions/shared/aws/s3-objects.js';
 import { BUCKET_LAYOUT } from '../functions/shared/deployment-contract.js';
 import type { AthenaWorkgroup } from './constructs/athena-workgroup.js';
 import type { FindingsTopic } from './constructs/findings-topic.js';
@@ -27,6 +28,8 @@ export function grantDataAccess(parts: {
   readonly databaseName: string;
   /** Prefix of the detection workgroup's results in the results bucket. */
   readonly detectionResultsPrefix: string;
+  /** `s3://` threat-intel lists of the config, read by plan when it starts. */
+  readonly threatIntelObjects: readonly string[];
 }): void {
   const { lake, normalize, plan, publish, detection, baseline } = parts;
   const lakeObjects = (...prefixes: string[]) =>
@@ -67,6 +70,17 @@ export function grantDataAccess(parts: {
     resources: lakeObjects('baselines/'),
     wildcardReason: prefixReason('Baseline partition files'),
   });
+
+  // plan: read the threat-intel lists kept in S3 (each object named, nothing else).
+  if (parts.threatIntelObjects.length > 0) {
+    allow(plan.policy, {
+      actions: ['s3:GetObject'],
+      resources: parts.threatIntelObjects.map((uri) => {
+        const { bucket, key } = parseS3Uri(uri);
+        return `arn:${Stack.of(plan).partition}:s3:::${bucket}/${key}`;
+      }),
+    });
+  }
 
   // publish: read the query's results, write findings, evidence and dedupe markers, publish.
   allow(publish.policy, {

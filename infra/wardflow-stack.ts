@@ -232,6 +232,7 @@ export class WardflowStack extends Stack {
       detectionWorkgroup,
       databaseName: catalog.databaseName,
       detectionResultsPrefix: DETECTION_RESULTS,
+      threatIntelObjects: props.config.threat_intel.files.filter((f) => f.startsWith('s3://')),
     });
 
     this.lake = lake;

@@ -236,4 +236,21 @@ describe('Function: findingFilterPolicy', () => {
     expect(JSON.stringify(policy.detection_id?.conditions)).toBe('["beaconing"]');
     expect(JSON.stringify(policy.src_zone?.conditions)).toBe('["imaging"]');
   });
+
+  describe('Threat intel kept in S3', () => {
+    it('lets the plan task read exactly the listed objects, and nothing else of their bucket', () => {
+      // Prepare
+      const reads = policyStatements(template).filter(({ statement }) =>
+        flatten(statement.Resource).includes('hospital-intel-123456789012'),
+      );
+
+      // Assess: one statement, GetObject on the one key
+      expect(reads).toHaveLength(1);
+      expect(reads[0]?.statement.Action).toBe('s3:GetObject');
+      expect(flatten(reads[0]?.statement.Resource)).toContain(
+        ':s3:::hospital-intel-123456789012/feeds/blocklist.txt',
+      );
+      expect(reads[0]?.policy).toMatch(/Plan/);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import type { WardflowConfig } from '../config.js';
 import { param, type SqlParameters } from '../engines/sql-parameters.js';
-import { matchSet, ThreatIntelError } from './threat-intel.js';
+import { matchSet } from './threat-intel.js';
 
 /**
  * The parts of the configuration that queries read, as typed parameters: threat-intel addresses
@@ -9,23 +9,26 @@ import { matchSet, ThreatIntelError } from './threat-intel.js';
  * zone tags and the segmentation policy. Detections and audit queries get the same ones.
  */
 export function configParameters(config: WardflowConfig): SqlParameters {
-  if (config.threat_intel.files.length > 0) {
-    // Never run with part of the list silently missing.
-    throw new ThreatIntelError(
-      `threat_intel.files must be read in before queries run (resolveThreatIntel): ${config.threat_intel.files.join(', ')}`,
-    );
-  }
-  const intel = matchSet(config.threat_intel.ips);
+  // List files must have been read in (resolveThreatIntel): never match part of the list silently.
+  // Queries that do not use threat intel (audits, deploy-time rendering) bind without them.
+  const unread = config.threat_intel.files;
+  const intel = unread.length === 0 ? matchSet(config.threat_intel.ips) : null;
+  const missing = param.unavailable(
+    `threat_intel.files must be read in before threat-intel queries run (resolveThreatIntel): ${unread.join(', ')}`,
+  );
   return {
-    threat_intel_ips: param.strings(intel.addresses),
-    threat_intel_ranges: param.rows(
-      'threat_intel_ranges',
-      [
-        { name: 'first_address', type: 'BIGINT' },
-        { name: 'last_address', type: 'BIGINT' },
-      ],
-      intel.ipv4Ranges,
-    ),
+    threat_intel_ips: intel === null ? missing : param.strings(intel.addresses),
+    threat_intel_ranges:
+      intel === null
+        ? missing
+        : param.rows(
+            'threat_intel_ranges',
+            [
+              { name: 'first_address', type: 'BIGINT' },
+              { name: 'last_address', type: 'BIGINT' },
+            ],
+            intel.ipv4Ranges,
+          ),
     zone_tags: zoneTagRows(config),
     policy_rules: policyRuleRows(config),
     policy_default: param.string(config.policy.default),

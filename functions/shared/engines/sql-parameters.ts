@@ -12,6 +12,8 @@ export type SqlParameter =
   | { readonly kind: 'boolean'; readonly value: boolean }
   | { readonly kind: 'strings'; readonly value: readonly string[] }
   | { readonly kind: 'integers'; readonly value: readonly number[] }
+  /** A value that cannot be given yet: using it in a query is an error with this reason. */
+  | { readonly kind: 'unavailable'; readonly reason: string }
   /** A small inline table, `(VALUES (…), …) AS alias(columns)`, usable in FROM and JOIN. */
   | {
       readonly kind: 'rows';
@@ -40,6 +42,7 @@ export const param = {
   boolean: (value: boolean): SqlParameter => ({ kind: 'boolean', value }),
   strings: (value: readonly string[]): SqlParameter => ({ kind: 'strings', value }),
   integers: (value: readonly number[]): SqlParameter => ({ kind: 'integers', value }),
+  unavailable: (reason: string): SqlParameter => ({ kind: 'unavailable', reason }),
   rows: (
     alias: string,
     columns: readonly { readonly name: string; readonly type: RowColumnType }[],
@@ -79,6 +82,8 @@ export function renderParameter(name: string, p: SqlParameter): string {
         : `(${p.value.map((v) => renderInteger(name, v)).join(', ')})`;
     case 'rows':
       return renderRows(name, p);
+    case 'unavailable':
+      throw new SqlParameterError(`:${name}: ${p.reason}`);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   resolveThreatIntel,
   ThreatIntelError,
 } from '../../../../functions/shared/detection/threat-intel.js';
+import { bindParameters } from '../../../../functions/shared/engines/sql-parameters.js';
 
 describe('Threat intel', () => {
   it('reads one entry per line, skipping blanks and # comments', () => {
@@ -59,9 +60,15 @@ describe('Threat intel', () => {
     expect(resolved.threat_intel).toEqual({ ips: ['203.0.113.66', '198.51.100.0/24'], files: [] });
   });
 
-  it('refuses to render queries while a list file is unread', () => {
-    const config = parseConfig({ threat_intel: { files: ['s3://intel/feed.txt'] } });
-    expect(() => configParameters(config)).toThrow(/s3:\/\/intel\/feed\.txt/);
+  it('refuses to render a threat-intel query while a list file is unread', () => {
+    const params = configParameters(
+      parseConfig({ threat_intel: { files: ['s3://intel/feed.txt'] } }),
+    );
+    expect(() => bindParameters('SELECT 1 WHERE x IN :threat_intel_ips', params)).toThrow(
+      /:threat_intel_ips: threat_intel\.files must be read in .*s3:\/\/intel\/feed\.txt/,
+    );
+    // Queries that do not use threat intel still bind.
+    expect(bindParameters('SELECT :policy_default', params)).toBe("SELECT 'allow'");
   });
 
   it('renders ranges as a BIGINT table and addresses as a list', () => {

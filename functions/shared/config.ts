@@ -1,3 +1,4 @@
+import { at, child, deepFreeze, describe, present } from './config-values.js';
 import { type DeploymentConfig, parseDeploymentConfig } from './deployment-config.js';
 import { SEVERITIES } from './detection/query-file.js';
 import {
@@ -447,10 +448,6 @@ function cidrText(raw: unknown, path: string): string {
 
 // ---- generic shape checks -------------------------------------------------------------------
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
 function required(
   object: Record<string, unknown>,
   key: string,
@@ -505,27 +502,6 @@ function checkKeys(
   }
 }
 
-/** Describes a value's type and, for scalars, the value, for "got …" in messages. */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing (null)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') {
-    return `the string ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`;
-  }
-  return `the ${typeof value} ${String(value)}`;
-}
-
-function child(path: string, key: string): string {
-  const segment = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key);
-  if (segment !== key) return `${path}[${segment}]`;
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function at(path: string, index: number): string {
-  return `${path}[${index}]`;
-}
-
 /** `; did you mean "x"?` when one candidate is within a small edit distance, else ''. */
 function didYouMean(input: string, candidates: readonly string[]): string {
   let best: string | undefined;
@@ -555,12 +531,4 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] as number;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
 import { containsIpAddress } from './aws/ip-text.js';
+import { at, child, deepFreeze, describe, present } from './config-values.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -695,36 +696,6 @@ function boolean(value: unknown, path: string): boolean {
 function integer(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(path, `expected an integer ${min}–${max}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing (null)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') {
-    return `the string ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`;
-  }
-  return `the ${typeof value} ${String(value)}`;
-}
-
-function child(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function at(path: string, index: number): string {
-  return `${path}[${index}]`;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
   }
   return value;
 }

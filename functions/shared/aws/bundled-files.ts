@@ -49,37 +49,28 @@ export async function loadBundledConfig(
 }
 
 /**
- * Loads the detection catalog: from `<LAMBDA_TASK_ROOT>/queries/detections` in Lambda, from the
- * repository's `queries/detections` elsewhere.
+ * A folder of the bundled `queries/`: `<LAMBDA_TASK_ROOT>/queries/<name>` in Lambda, the
+ * repository's `queries/<name>` elsewhere.
  *
- * @throws BundleError when the deployment did not bundle the queries beside the handler
+ * @throws BundleError when the deployment did not bundle it beside the handler
  */
-export function loadBundledCatalog(env: NodeJS.ProcessEnv = process.env): DetectionDefinition[] {
+function bundledQueriesFolder(name: string, what: string, env: NodeJS.ProcessEnv): string {
   const root = lambdaTaskRoot(env);
-  const folder =
-    root === null ? join(QUERIES_DIR, 'detections') : join(root, BUNDLED_QUERIES_DIR, 'detections');
+  const folder = root === null ? join(QUERIES_DIR, name) : join(root, BUNDLED_QUERIES_DIR, name);
   if (!existsSync(folder)) {
     throw new BundleError(
-      `detection catalog: expected the folder ${folder} (queries/detections copied into the function's asset), got nothing there`,
+      `${what}: expected the folder ${folder} (queries/${name} copied into the function's asset), got nothing there`,
     );
   }
-  return loadDetectionCatalog(folder);
+  return folder;
 }
 
-/**
- * Loads the materialized baseline rollups: from `<LAMBDA_TASK_ROOT>/queries/baselines` in Lambda,
- * from the repository's `queries/baselines` elsewhere.
- *
- * @throws BundleError when the deployment did not bundle the queries beside the handler
- */
+/** Loads the detection catalog from the bundled `queries/detections`. */
+export function loadBundledCatalog(env: NodeJS.ProcessEnv = process.env): DetectionDefinition[] {
+  return loadDetectionCatalog(bundledQueriesFolder('detections', 'detection catalog', env));
+}
+
+/** Loads the materialized baseline rollups from the bundled `queries/baselines`. */
 export function loadBundledRollups(env: NodeJS.ProcessEnv = process.env): QueryFile[] {
-  const root = lambdaTaskRoot(env);
-  const folder =
-    root === null ? join(QUERIES_DIR, 'baselines') : join(root, BUNDLED_QUERIES_DIR, 'baselines');
-  if (!existsSync(folder)) {
-    throw new BundleError(
-      `baseline rollups: expected the folder ${folder} (queries/baselines copied into the function's asset), got nothing there`,
-    );
-  }
-  return loadBaselineRollups(folder);
+  return loadBaselineRollups(bundledQueriesFolder('baselines', 'baseline rollups', env));
 }

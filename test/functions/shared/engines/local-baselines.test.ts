@@ -17,46 +17,36 @@ const config = parseConfig({
   zones: [{ name: 'workstations', cidrs: ['10.40.0.0/16'], tags: ['clinical'] }],
 });
 
+/** Hourly HTTPS uploads of one workstation, one series per sensor. */
+function uploads(count: number, sensor?: string) {
+  return {
+    template: {
+      start: '2026-11-23T00:10:00Z',
+      src_ip: '10.40.0.7',
+      dst_ip: '192.0.2.80',
+      src_port: 50000,
+      dst_port: 443,
+      bytes_out: 10_520,
+      packets_out: 10,
+      direction: 'outbound',
+      src_zone: 'workstations',
+      dst_zone: 'external',
+      ...(sensor === undefined ? {} : { sensor }),
+    },
+    count,
+    step: { start_s: 3600, src_port: 1 },
+  };
+}
+
 /** Two days of one workstation's HTTPS uploads, seen by two sensors, plus an answer record. */
 function twoDays() {
   return expandFixtureFlows(
     {
       description: 'two days of hourly uploads',
       flows: [
-        {
-          template: {
-            start: '2026-11-23T00:10:00Z',
-            src_ip: '10.40.0.7',
-            dst_ip: '192.0.2.80',
-            src_port: 50000,
-            dst_port: 443,
-            bytes_out: 10_520,
-            packets_out: 10,
-            direction: 'outbound',
-            src_zone: 'workstations',
-            dst_zone: 'external',
-          },
-          count: 48,
-          step: { start_s: 3600, src_port: 1 },
-        },
-        {
-          // The same sessions as seen by a second sensor: kept apart by the vantage columns.
-          template: {
-            start: '2026-11-23T00:10:00Z',
-            src_ip: '10.40.0.7',
-            dst_ip: '192.0.2.80',
-            src_port: 50000,
-            dst_port: 443,
-            bytes_out: 10_520,
-            packets_out: 10,
-            direction: 'outbound',
-            src_zone: 'workstations',
-            dst_zone: 'external',
-            sensor: 'core-tap',
-          },
-          count: 2,
-          step: { start_s: 3600, src_port: 1 },
-        },
+        uploads(48),
+        // The same sessions as seen by a second sensor: kept apart by the vantage columns.
+        uploads(2, 'core-tap'),
         {
           // An answer (service port to ephemeral port): not an initiation, not in the rollup.
           template: {

@@ -74,7 +74,7 @@ export function athenaBaselineInsert(
   config: WardflowConfig,
 ): string {
   const columns = BASELINE_COLUMNS.map(([name]) => name).join(', ');
-  return `INSERT INTO baselines\nSELECT ${columns}, '${rollup.header.id}' AS baseline_id, '${day}' AS dt\nFROM (\n${rollupSelect(rollup, day, config)}\n) AS rollup`;
+  return `INSERT INTO baselines\nSELECT ${columns}, '${rollup.header.id}' AS baseline_id, '${day}' AS dt\nFROM (\n${rollupSelect(rollup, day, config)}\n) AS rollup_rows`;
 }
 
 /** Where one rollup's day lives, relative to the lake root (Hive-style, as Athena writes it). */

@@ -9,8 +9,11 @@ export type SqlRow = Readonly<Record<string, SqlValue>>;
  * Athena's dialect (Trino); an adapter makes them run unchanged on its engine.
  */
 export interface QueryEngine {
-  /** Which engine answers; for messages and engine-specific setup only, never for SQL branches. */
-  readonly name: 'duckdb' | 'athena';
+  /**
+   * Which engine answers (Trino stands in for Athena in the integration tier); for messages and
+   * engine-specific setup only, never for SQL branches.
+   */
+  readonly name: 'duckdb' | 'athena' | 'trino';
   /** Runs a statement that returns rows; every row is decoded (BIGINT → number, TIMESTAMP → Date). */
   query(sql: string): Promise<SqlRow[]>;
   /** Runs a statement for its effect (DDL, INSERT, COPY). */

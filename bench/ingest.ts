@@ -8,7 +8,9 @@
  * 2. Memory: peak RSS of `wardflow ingest` on a ~75 MB gzipped VPC object (the largest object AWS
  *    delivers), next to DuckDB's on the same file. Target: ≤ 512 MB, to fit a 512 MB Lambda.
  *
- * Inputs are generated once into `.bench/` (deterministic) and reused.
+ * Each process's CPU time (user + system, all threads) is printed beside its wall time: on a
+ * shared machine it moves less with the load. Inputs are generated once into `.bench/`
+ * (deterministic) and reused.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -25,6 +27,8 @@ const LAMBDA_OBJECT_BYTES = 75 * 1024 * 1024;
 interface Run {
   readonly seconds: number;
   readonly maxRssMb: number;
+  /** User + system CPU of every thread of the process. */
+  readonly cpuSeconds: number;
 }
 
 function runMeasured(args: readonly string[]): Run {
@@ -43,7 +47,12 @@ function runMeasured(args: readonly string[]): Run {
     throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr.slice(-2000)}`);
   }
   const rss = /WARDFLOW_BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr);
-  return { seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN };
+  const cpu = /WARDFLOW_BENCH_CPU_US=(\d+)/.exec(child.stderr);
+  return {
+    seconds,
+    maxRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+    cpuSeconds: cpu ? Number(cpu[1]) / 1e6 : Number.NaN,
+  };
 }
 
 function wardflowIngest(input: string): Run {
@@ -111,13 +120,13 @@ for (let i = 0; i < RUNS; i++) {
 const oursSeconds = median(ours.map((r) => r.seconds));
 const refSeconds = median(reference.map((r) => r.seconds));
 const ratio = refSeconds / oursSeconds;
-console.log('| contender | median s | records/s |');
-console.log('|---|---:|---:|');
+console.log('| contender | median s | records/s | median cpu s |');
+console.log('|---|---:|---:|---:|');
 console.log(
-  `| wardflow ingest | ${oursSeconds.toFixed(2)} | ${Math.round(RECORDS / oursSeconds).toLocaleString('en')} |`,
+  `| wardflow ingest | ${oursSeconds.toFixed(2)} | ${Math.round(RECORDS / oursSeconds).toLocaleString('en')} | ${median(ours.map((r) => r.cpuSeconds)).toFixed(2)} |`,
 );
 console.log(
-  `| DuckDB read_csv → Parquet (reference) | ${refSeconds.toFixed(2)} | ${Math.round(RECORDS / refSeconds).toLocaleString('en')} |`,
+  `| DuckDB read_csv → Parquet (reference) | ${refSeconds.toFixed(2)} | ${Math.round(RECORDS / refSeconds).toLocaleString('en')} | ${median(reference.map((r) => r.cpuSeconds)).toFixed(2)} |`,
 );
 console.log(`\n${load()} (after)`);
 console.log(
@@ -131,13 +140,13 @@ const refMemory = duckdbReference(lambdaObject);
 console.log(
   `\n# Peak RSS on a ${sizeMb.toFixed(1)} MB gzipped VPC object (${lambdaRecords} records)\n`,
 );
-console.log('| contender | peak RSS MB | seconds |');
-console.log('|---|---:|---:|');
+console.log('| contender | peak RSS MB | seconds | cpu s |');
+console.log('|---|---:|---:|---:|');
 console.log(
-  `| wardflow ingest | ${oursMemory.maxRssMb.toFixed(0)} | ${oursMemory.seconds.toFixed(1)} |`,
+  `| wardflow ingest | ${oursMemory.maxRssMb.toFixed(0)} | ${oursMemory.seconds.toFixed(1)} | ${oursMemory.cpuSeconds.toFixed(1)} |`,
 );
 console.log(
-  `| DuckDB read_csv → Parquet (reference) | ${refMemory.maxRssMb.toFixed(0)} | ${refMemory.seconds.toFixed(1)} |`,
+  `| DuckDB read_csv → Parquet (reference) | ${refMemory.maxRssMb.toFixed(0)} | ${refMemory.seconds.toFixed(1)} | ${refMemory.cpuSeconds.toFixed(1)} |`,
 );
 console.log(`\n${loadBefore} (before), ${load()} (after)`);
 console.log(

@@ -11,6 +11,12 @@ export const UNZONED_ZONE = 'unzoned';
 const EXTERNAL = -2;
 const UNZONED = -1;
 
+/** The smallest zone code (`ZoneResolver.codeOf`): code − MIN_ZONE_CODE is a small index. */
+export const MIN_ZONE_CODE = EXTERNAL;
+
+/** Slots of the IPv4 code cache (a power of two). */
+const CACHE_SLOTS = 4096;
+
 /** The zones and direction of one flow. */
 export interface FlowClassification {
   readonly direction: Direction;
@@ -33,7 +39,9 @@ export interface FlowClassification {
  * - An address that does not parse is treated as `external`: the flow parsers have already
  *   validated addresses, so this only guards against a bug upstream and never throws mid-batch.
  *
- * Nothing is cached: the tries are sized by the config, not by the traffic.
+ * IPv4 codes are cached in a fixed table of 4,096 entries keyed by an address's leading bits,
+ * as many as the longest configured prefix (so the key decides the code): memory stays sized by
+ * the config, not by the traffic.
  */
 export class ZoneResolver {
   private readonly zoneNames: readonly string[];
@@ -42,6 +50,12 @@ export class ZoneResolver {
   private readonly internal4 = new PrefixTrie<true>(32);
   private readonly internal6 = new PrefixTrie<true>(128);
   private readonly scratch = new Uint8Array(16);
+  /** The longest IPv4 prefix configured: an address's code depends on these leading bits only. */
+  private prefixBits4 = 0;
+  // A direct-mapped cache of IPv4 codes by those leading bits (a /24 for typical zones), as
+  // addresses of one subnet follow each other: the tag, and the code + 3 (0 = empty slot).
+  private readonly cacheTags = new Int32Array(CACHE_SLOTS);
+  private readonly cacheCodes = new Int32Array(CACHE_SLOTS);
 
   /**
    * @param config the `network` and `zones` sections, as returned by `parseConfig`
@@ -83,7 +97,8 @@ export class ZoneResolver {
 
   /**
    * The zone code of an address text, for the allocation-free ingest path: pass it to `nameOf`
-   * and `directionOf`. Codes are only meaningful to this resolver.
+   * and `directionOf`. Codes are only meaningful to this resolver; every code is at least
+   * {@link MIN_ZONE_CODE}.
    */
   public codeOf(ip: string): number {
     return this.resolve(ip);
@@ -119,6 +134,18 @@ export class ZoneResolver {
   }
 
   private resolve4(address: number): number {
+    const bits = this.prefixBits4;
+    const tag = bits === 0 ? 0 : (address >>> (32 - bits)) | 0;
+    const slot = (Math.imul(tag, 0x9e3779b1) >>> 20) & (CACHE_SLOTS - 1);
+    const cached = this.cacheCodes[slot] as number;
+    if (cached !== 0 && this.cacheTags[slot] === tag) return cached - 3;
+    const code = this.lookup4(address);
+    this.cacheTags[slot] = tag;
+    this.cacheCodes[slot] = code + 3;
+    return code;
+  }
+
+  private lookup4(address: number): number {
     const zone = this.zones4.matchFirstUint32(address);
     if (zone !== undefined) return zone;
     return this.internal4.matchFirstUint32(address) === true ? UNZONED : EXTERNAL;
@@ -130,16 +157,28 @@ export class ZoneResolver {
     const rank = typeof value === 'number' ? value : 0;
     if (cidr.family === 4) {
       trie4.insert(cidr.bytes, cidr.prefixLength, value, rank);
+      this.prefixBits4 = Math.max(this.prefixBits4, cidr.prefixLength);
     } else if (cidr.prefixLength >= 96 && isIpv4Mapped(cidr.bytes)) {
       trie4.insert(cidr.bytes.slice(12), cidr.prefixLength - 96, value, rank);
+      this.prefixBits4 = Math.max(this.prefixBits4, cidr.prefixLength - 96);
     } else {
       trie6.insert(cidr.bytes, cidr.prefixLength, value, rank);
     }
   }
 }
 
+/** The directions, indexed by {@link directionIndexOf}. */
+export const DIRECTIONS: readonly Direction[] = ['external', 'inbound', 'outbound', 'internal'];
+
+/**
+ * The index in {@link DIRECTIONS} of a flow's direction, from the zone codes of its endpoints
+ * (see `ZoneResolver.classify`): a small integer for code that keys on it.
+ */
+export function directionIndexOf(srcCode: number, dstCode: number): number {
+  return (srcCode !== EXTERNAL ? 2 : 0) + (dstCode !== EXTERNAL ? 1 : 0);
+}
+
 /** The direction of a flow from the zone codes of its endpoints (see `ZoneResolver.classify`). */
 export function directionOf(srcCode: number, dstCode: number): Direction {
-  if (srcCode !== EXTERNAL) return dstCode !== EXTERNAL ? 'internal' : 'outbound';
-  return dstCode !== EXTERNAL ? 'inbound' : 'external';
+  return DIRECTIONS[directionIndexOf(srcCode, dstCode)] as Direction;
 }

@@ -5,15 +5,15 @@ import { FlowLakeWriter } from '../lake/flow-lake-writer.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { objectStem } from '../lake/object-stem.js';
 import { QuarantineWriter } from '../lake/quarantine-writer.js';
+import { SegmentRows } from '../lake/segment-rows.js';
 import { SharedRowGroupEncoder } from '../lake/shared-row-group-encoder.js';
 import type { LineParser } from '../parsers/line-parser.js';
-import { isParquet, readVpcParquetRows } from '../parsers/vpc-flow-log-parquet.js';
 import { detectFormat, PROBE_LINES } from './detect-format.js';
 import { readManifest, replaceManifest } from './ingest-manifest.js';
-import { decodeInput, TruncatedInputError } from './line-batches.js';
-import { ingestSegment, type SegmentResult } from './segment-ingest.js';
+import { decodeInput, isParquet, TruncatedInputError } from './line-batches.js';
+import { ingestSegment, ingestSegmentBytes, type SegmentResult } from './segment-ingest.js';
 import { segmentWorkerPool } from './segment-pool.js';
-import { cutSegments, type Segment, segmentLines } from './segments.js';
+import { cutSegments, type Segment, SegmentBufferPool, segmentLines } from './segments.js';
 
 /** One input object: a local file or an S3 object. */
 export interface InputObject {
@@ -126,7 +126,10 @@ async function ingestText(
   if (isParquet(decoded.head)) return ingestParquet(input, decoded.chunks, settings);
 
   const segmentLineCount = settings.segmentLines ?? DEFAULT_SEGMENT_LINES;
-  const segments = cutSegments(decoded.chunks, segmentLineCount);
+  const workers = settings.workers ?? 0;
+  // Segments go to workers whole (transferred), or are processed here one after the other.
+  const pool = parallel && workers > 0 ? undefined : new SegmentBufferPool();
+  const segments = cutSegments(decoded.chunks, segmentLineCount, pool);
   const buffered: { segment: Segment; lines: string[] }[] = [];
   const head: string[] = [];
   let settledAfterLine = 0;
@@ -166,7 +169,6 @@ async function ingestText(
   const parser = verdict.create(parse);
   const sink = new ObjectSink(input, verdict.sourceType, settings);
   const previous = await readManifest(settings.store, sink.stem);
-  const workers = settings.workers ?? 0;
   const useWorkers = parallel && !exhausted && workers > 0 && settings.zoneConfig !== undefined;
   let error: string | null = null;
   try {
@@ -212,16 +214,24 @@ async function ingestText(
         sourceType: verdict.sourceType,
         refPrefix: `${input.ref}:`,
         zones: settings.zones,
-        encoder: sink.encoder,
+        rows: sink.rows,
+        lake: sink.lake,
         settledAfterLine: Number.POSITIVE_INFINITY,
       };
       for (const { segment, lines } of buffered) {
-        sink.append(ingestSegment(lines, segment.firstLine, context));
+        // The lines were decoded for format detection; a parser that reads bytes skips them.
+        sink.append(
+          parser.scanLine === undefined
+            ? ingestSegment(lines, segment.firstLine, context)
+            : ingestSegmentBytes(segment.bytes, segment.firstLine, context),
+        );
+        pool?.release(segment.bytes);
       }
       if (earlyError !== undefined) throw earlyError;
       if (!exhausted) {
         for await (const segment of segments) {
-          sink.append(ingestSegment(segmentLines(segment.bytes), segment.firstLine, context));
+          sink.append(ingestSegmentBytes(segment.bytes, segment.firstLine, context));
+          pool?.release(segment.bytes);
         }
       }
     }
@@ -290,10 +300,11 @@ async function inOrder<T, R>(
 class ObjectSink {
   public readonly stem: string;
   public readonly tally: Tally = { records: 0, written: 0, quarantined: 0, skipped: 0 };
-  private readonly lake: FlowLakeWriter;
+  /** The object's lake files; segments processed in this thread write their row groups here. */
+  public readonly lake: FlowLakeWriter;
   private readonly quarantine: QuarantineWriter;
-  /** Encodes the segments processed in this thread. */
-  public readonly encoder = new SharedRowGroupEncoder(FLOW_COLUMNS);
+  /** Buffers and encodes the segments processed in this thread. */
+  public readonly rows = new SegmentRows(new SharedRowGroupEncoder(FLOW_COLUMNS));
 
   public constructor(
     private readonly input: InputObject,
@@ -375,6 +386,8 @@ async function ingestParquet(
   const parts: Uint8Array[] = [];
   for await (const chunk of chunks) parts.push(chunk);
   const bytes = Buffer.concat(parts);
+  // Loaded on demand: the Parquet reader (hyparquet) adds ~0.1 s to every start-up otherwise.
+  const { readVpcParquetRows } = await import('../parsers/vpc-flow-log-parquet.js');
   const rows = await readVpcParquetRows(bytes, {
     objectRef: input.ref,
     timezone: settings.timezone,
@@ -388,7 +401,8 @@ async function ingestParquet(
     sourceType: 'vpc' as const,
     refPrefix: `${input.ref}:`,
     zones: settings.zones,
-    encoder: sink.encoder,
+    rows: sink.rows,
+    lake: sink.lake,
     settledAfterLine: Number.POSITIVE_INFINITY,
   };
   for await (const batch of rows.batches()) {

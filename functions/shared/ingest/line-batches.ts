@@ -3,7 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { FlowParseError } from '../errors.js';
 
 /** Size of the decompressed chunks gunzip hands over. */
-const GUNZIP_CHUNK_BYTES = 256 * 1024;
+const GUNZIP_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** Decompressed bytes queued for the consumer before the compressed input waits. */
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
@@ -11,6 +11,17 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** The first bytes of a gzip member. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** True when the bytes start with Parquet's magic number `PAR1`. */
+export function isParquet(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x41 &&
+    bytes[2] === 0x52 &&
+    bytes[3] === 0x31
+  );
 }
 
 /** A run of complete lines, numbered from `firstLine` (1-based). */
@@ -71,8 +82,10 @@ export async function decodeInput(
   if (first.done) return { head: new Uint8Array(0), chunks: (async function* () {})() };
   const all = prepend(first.value, iterator, onBytes);
   if (!isGzip(first.value)) return { head: first.value, chunks: all };
-  // 256 KiB output chunks instead of zlib's 16 KiB: 16× fewer stream callbacks, string
-  // concatenations and line batches per object, for 256 KiB more buffer.
+  // 4 MiB output chunks instead of zlib's 16 KiB: zlib fills one chunk per thread-pool job and
+  // needs this thread between jobs, so a chunk the size of a segment (32,768 VPC lines are
+  // ~4 MB) is decompressed while this thread works on the previous one. With 256 KiB chunks
+  // ingest waited ~0.1 s per million records for its input.
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   // Output is taken as it comes ('data' events, never paused) and queued here, and backpressure
   // applies to the compressed input instead: a stream that fails drops what it still buffers,

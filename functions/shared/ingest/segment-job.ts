@@ -2,11 +2,11 @@ import type { WardflowConfig } from '../config.js';
 import { ZoneResolver } from '../enrich/zones.js';
 import type { SourceType } from '../flow-record.js';
 import { FLOW_COLUMNS } from '../flow-record.js';
+import { SegmentRows } from '../lake/segment-rows.js';
 import { SharedRowGroupEncoder } from '../lake/shared-row-group-encoder.js';
 import type { ParseContext } from '../parsers/line-parser.js';
 import { detectFormat } from './detect-format.js';
-import { ingestSegment, type SegmentResult } from './segment-ingest.js';
-import { segmentLines } from './segments.js';
+import { ingestSegmentBytes, type SegmentResult } from './segment-ingest.js';
 
 /** One segment for a worker: everything needed to rebuild the object's parser, and the lines. */
 export interface SegmentJob {
@@ -24,7 +24,7 @@ export interface SegmentJob {
 
 let zonesKey = '';
 let zones: ZoneResolver | undefined;
-let encoder: SharedRowGroupEncoder | undefined;
+let rows: SegmentRows | undefined;
 
 /**
  * Runs one {@link SegmentJob} with a parser of its own: the parser is created as
@@ -43,13 +43,13 @@ export function runSegmentJob(job: SegmentJob): SegmentResult {
     zones = new ZoneResolver(job.zoneConfig);
     zonesKey = key;
   }
-  encoder ??= new SharedRowGroupEncoder(FLOW_COLUMNS);
-  return ingestSegment(segmentLines(job.bytes), job.firstLine, {
+  rows ??= new SegmentRows(new SharedRowGroupEncoder(FLOW_COLUMNS));
+  return ingestSegmentBytes(job.bytes, job.firstLine, {
     parser,
     sourceType: verdict.sourceType,
     refPrefix: `${job.parse.objectRef}:`,
     zones,
-    encoder,
+    rows,
     settledAfterLine: job.settledAfterLine,
   });
 }

@@ -7,7 +7,8 @@ export interface Segment {
   readonly firstLine: number;
   /**
    * The lines' bytes, each ending in `\n` except possibly the input's last line. Owns its
-   * buffer, so it can be transferred to a worker.
+   * buffer, so it can be transferred to a worker, unless it was cut with a
+   * {@link SegmentBufferPool} (then it is valid until released).
    */
   readonly bytes: Uint8Array;
 }
@@ -15,7 +16,31 @@ export interface Segment {
 const NEWLINE = 0x0a;
 
 /**
- * Cuts decoded bytes into segments of `lines` lines (the last one may hold fewer). Cutting
+ * Segment buffers handed back by a consumer that is done with them, for the next segment: a
+ * 4 MB array per segment otherwise, which the garbage collector must reclaim (array buffers are
+ * external memory, which makes V8 run full collections over the whole heap).
+ */
+export class SegmentBufferPool {
+  private spare: ArrayBuffer | undefined;
+
+  /** Takes back a segment's bytes; the segment must not be used any more. */
+  public release(bytes: Uint8Array): void {
+    this.spare = bytes.buffer as ArrayBuffer;
+  }
+
+  /** An array of `size` bytes, on the released buffer if it is large enough. */
+  public take(size: number): Uint8Array {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare !== undefined && spare.byteLength >= size) return new Uint8Array(spare, 0, size);
+    // Room to spare, as the next segment's lines may be a little longer.
+    return new Uint8Array(new ArrayBuffer(Math.ceil(size * 1.25)), 0, size);
+  }
+}
+
+/**
+ * Cuts decoded bytes into segments of `lines` lines (the last one may hold fewer), on buffers
+ * from `pool` when given (see {@link SegmentBufferPool}). Cutting
  * bytes at `\n`, which is never part of a multi-byte UTF-8 sequence, leaves decoding to
  * whoever parses the segment. When the input breaks off (truncated gzip), the complete lines
  * before the break are yielded first, then a {@link TruncatedInputError} carries the cut-off
@@ -24,6 +49,7 @@ const NEWLINE = 0x0a;
 export async function* cutSegments(
   chunks: AsyncIterable<Uint8Array>,
   lines: number,
+  pool?: SegmentBufferPool,
 ): AsyncGenerator<Segment> {
   let parts: Uint8Array[] = [];
   let partBytes = 0;
@@ -31,7 +57,7 @@ export async function* cutSegments(
   let index = 0;
   let firstLine = 1;
   const take = (): Segment => {
-    const bytes = concat(parts, partBytes);
+    const bytes = concat(parts, partBytes, pool);
     const segment = { index: index++, firstLine, bytes };
     firstLine += partLines;
     parts = [];
@@ -88,8 +114,8 @@ export function segmentLines(bytes: Uint8Array): string[] {
   return lines;
 }
 
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
+function concat(parts: readonly Uint8Array[], size: number, pool?: SegmentBufferPool): Uint8Array {
+  const out = pool === undefined ? new Uint8Array(size) : pool.take(size);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);

@@ -9,7 +9,8 @@ import {
 } from './parquet-format.js';
 import type { ParquetColumnSpec } from './parquet-writer.js';
 import { bitWidthOf, writeRleBitPackedHybrid } from './rle-bit-packed.js';
-import type { ValueDictionary } from './value-dictionary.js';
+import type { StringColumn } from './string-column.js';
+import type { NumberDictionary, ValueDictionary } from './value-dictionary.js';
 
 /** Longest string min/max kept in statistics; longer ones are left out (as Arrow does). */
 const MAX_STRING_STATISTIC_BYTES = 4096;
@@ -44,7 +45,7 @@ export function writeColumnChunk(
     statistics =
       dictionary === undefined
         ? writePlainStringPages(pages, analysis, settings.pageSizeBytes)
-        : writeStringDictionaryPage(pages, analysis, dictionary as ValueDictionary<string>);
+        : writeStringDictionaryPage(pages, analysis);
   } else {
     const width = column.type === 'INT32' ? 4 : 8;
     const numbers = analysis.numbers ?? new Float64Array(0);
@@ -55,7 +56,7 @@ export function writeColumnChunk(
         return Encoding.PLAIN;
       });
     } else {
-      const entries = Float64Array.from(dictionary.entries as readonly number[]);
+      const entries = Float64Array.from((dictionary as NumberDictionary).entries);
       writePlainNumbers(pages.body, entries, 0, entries.length, width);
       pages.emitDictionaryPage(entries.length);
     }
@@ -65,7 +66,7 @@ export function writeColumnChunk(
   return {
     type: physicalTypeOf(column.type),
     path: column.name,
-    numValues: analysis.values.length,
+    numValues: analysis.rowCount,
     statistics,
     ...pages.finishChunk(),
   };
@@ -73,7 +74,7 @@ export function writeColumnChunk(
 
 function numberStatistics(analysis: ColumnAnalysis, width: number): ColumnStatistics {
   const { nullCount } = analysis;
-  if (nullCount === analysis.values.length) return { nullCount, writeLegacyMinMax: true };
+  if (nullCount === analysis.rowCount) return { nullCount, writeLegacyMinMax: true };
   const bounds = new ByteBuffer(16);
   writePlainNumbers(bounds, Float64Array.of(analysis.min, analysis.max), 0, 2, width);
   const bytes = new Uint8Array(bounds.view());
@@ -85,24 +86,27 @@ function numberStatistics(analysis: ColumnAnalysis, width: number): ColumnStatis
   };
 }
 
-/** Writes the dictionary page of a STRING chunk; its entries give the chunk's min and max. */
+/**
+ * Writes the dictionary page of a STRING chunk, the column's heap as it is (its entries are
+ * laid out as PLAIN values); the entries give the chunk's min and max.
+ */
 function writeStringDictionaryPage(
   pages: ColumnPageWriter,
   analysis: ColumnAnalysis,
-  dictionary: ValueDictionary<string>,
 ): ColumnStatistics {
-  const body = pages.body;
+  const strings = analysis.strings as StringColumn;
+  const { heap, entryStarts, entryCount } = strings;
   let minAt = -1;
   let maxAt = -1;
-  for (const entry of dictionary.entries) {
-    const at = body.length;
-    body.writeLengthPrefixedUtf8(entry);
-    if (minAt < 0 || compareEntries(body, at, minAt) < 0) minAt = at;
-    if (maxAt < 0 || compareEntries(body, at, maxAt) > 0) maxAt = at;
+  for (let id = 0; id < entryCount; id++) {
+    const at = entryStarts[id] as number;
+    if (minAt < 0 || compareEntries(heap, at, minAt) < 0) minAt = at;
+    if (maxAt < 0 || compareEntries(heap, at, maxAt) > 0) maxAt = at;
   }
-  const min = minAt < 0 ? undefined : entryBytes(body, minAt);
-  const max = maxAt < 0 ? undefined : entryBytes(body, maxAt);
-  pages.emitDictionaryPage(dictionary.entries.length);
+  const min = minAt < 0 ? undefined : entryBytes(heap, minAt);
+  const max = maxAt < 0 ? undefined : entryBytes(heap, maxAt);
+  pages.body.writeBytes(heap.subarray(0, strings.heapLength));
+  pages.emitDictionaryPage(entryCount);
   const { nullCount } = analysis;
   if (min === undefined || max === undefined) return { nullCount, writeLegacyMinMax: false };
   if (Math.max(min.length, max.length) > MAX_STRING_STATISTIC_BYTES) {
@@ -114,10 +118,10 @@ function writeStringDictionaryPage(
 function writeDictionaryDataPages(
   pages: ColumnPageWriter,
   analysis: ColumnAnalysis,
-  dictionary: ValueDictionary<unknown>,
+  dictionary: ValueDictionary,
   settings: ColumnChunkSettings,
 ): void {
-  const bitWidth = bitWidthOf(dictionary.entries.length - 1);
+  const bitWidth = bitWidthOf(dictionary.size - 1);
   const perPage = Math.max(8, Math.floor((settings.pageSizeBytes * 8) / bitWidth));
   forEachPage(analysis, perPage, pages, (first, count) => {
     pages.body.writeByte(bitWidth);
@@ -137,7 +141,7 @@ function forEachPage(
   pages: ColumnPageWriter,
   encode: (firstValue: number, valueCount: number) => Encoding,
 ): void {
-  const rows = analysis.values.length;
+  const rows = analysis.rowCount;
   const levels = analysis.definitionLevels;
   let row = 0;
   let firstValue = 0;
@@ -162,33 +166,61 @@ function forEachPage(
   } while (row < rows);
 }
 
-/** PLAIN string pages are cut by size (UTF-16 length as the estimate), since lengths vary. */
+/**
+ * PLAIN string pages are cut by size, since lengths vary; the estimate is a value's UTF-16
+ * length, as for JavaScript strings, so the cut does not depend on how the values arrived.
+ */
 function writePlainStringPages(
   pages: ColumnPageWriter,
   analysis: ColumnAnalysis,
   pageSizeBytes: number,
 ): ColumnStatistics {
-  const values = analysis.values as readonly (string | null)[];
+  const strings = analysis.strings as StringColumn;
+  const { ids, entryUtf16 } = strings;
+  const rows = analysis.rowCount;
   const levels = analysis.definitionLevels;
-  const body = pages.body;
   let row = 0;
+  let k = 0;
   do {
     const start = row;
+    const firstValue = k;
     let size = 0;
     let nulls = 0;
-    while (row < values.length && size < pageSizeBytes) {
-      const value = values[row++];
-      if (value === null || value === undefined) nulls++;
-      else size += 4 + value.length;
+    while (row < rows && size < pageSizeBytes) {
+      if (levels !== undefined && levels[row] === 0) nulls++;
+      else size += 4 + (entryUtf16[ids[k++] as number] as number);
+      row++;
     }
     if (levels !== undefined) pages.writeDefinitionLevels(levels, start, row, nulls);
-    for (let r = start; r < row; r++) {
-      const value = values[r];
-      if (value !== null && value !== undefined) body.writeLengthPrefixedUtf8(value);
-    }
+    writePlainValues(pages.body, strings, firstValue, k);
     pages.emitDataPage(Encoding.PLAIN, row - start);
-  } while (row < values.length);
+  } while (row < rows);
   return { nullCount: analysis.nullCount, writeLegacyMinMax: false };
+}
+
+/**
+ * Appends values `[first, end)` of a string column as PLAIN BYTE_ARRAY. Entries are stored in
+ * that layout, so each run of values whose entries follow each other in the heap (every value of
+ * a column without repeats) is one copy.
+ */
+function writePlainValues(
+  body: ByteBuffer,
+  strings: StringColumn,
+  first: number,
+  end: number,
+): void {
+  const { heap, entryStarts, ids } = strings;
+  let v = first;
+  while (v < end) {
+    const runStart = ids[v] as number;
+    let runEnd = runStart + 1;
+    v++;
+    while (v < end && ids[v] === runEnd) {
+      runEnd++;
+      v++;
+    }
+    body.writeBytes(heap.subarray(entryStarts[runStart] as number, entryStarts[runEnd] as number));
+  }
 }
 
 /**
@@ -224,16 +256,29 @@ function writePlainNumbers(
   out.length = at;
 }
 
-/** Compares two length-prefixed strings in `body` by their UTF-8 bytes (Parquet's order). */
-function compareEntries(body: ByteBuffer, a: number, b: number): number {
-  const bytes = body.bytes;
-  const aEnd = a + 4 + bytes.readUInt32LE(a);
-  const bEnd = b + 4 + bytes.readUInt32LE(b);
-  return bytes.compare(bytes, b + 4, bEnd, a + 4, aEnd);
+/** Compares two length-prefixed strings in `bytes` by their UTF-8 bytes (Parquet's order). */
+function compareEntries(bytes: Uint8Array, a: number, b: number): number {
+  const aLength = readLength(bytes, a);
+  const bLength = readLength(bytes, b);
+  const common = Math.min(aLength, bLength);
+  for (let i = 4; i < common + 4; i++) {
+    const d = (bytes[a + i] as number) - (bytes[b + i] as number);
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
 }
 
-/** A copy of the UTF-8 bytes of the length-prefixed string at `at` in `body`. */
-function entryBytes(body: ByteBuffer, at: number): Uint8Array {
-  const bytes = body.bytes;
-  return new Uint8Array(bytes.subarray(at + 4, at + 4 + bytes.readUInt32LE(at)));
+/** A copy of the UTF-8 bytes of the length-prefixed string at `at` in `bytes`. */
+function entryBytes(bytes: Uint8Array, at: number): Uint8Array {
+  return bytes.slice(at + 4, at + 4 + readLength(bytes, at));
+}
+
+function readLength(bytes: Uint8Array, at: number): number {
+  return (
+    ((bytes[at] as number) |
+      ((bytes[at + 1] as number) << 8) |
+      ((bytes[at + 2] as number) << 16) |
+      ((bytes[at + 3] as number) << 24)) >>>
+    0
+  );
 }

@@ -23,16 +23,20 @@ export interface ColumnChunkLayout {
   readonly encodingStats: readonly PageEncodingCount[];
 }
 
+/** Bytes of a large first data page that decide whether its chunk is compressed at all. */
+const SAMPLE_BYTES = 64 * 1024;
+
 /**
  * Turns page bodies into pages of one column chunk at a time: the caller fills `body` (through
  * `writeDefinitionLevels` and its own value encoding), then `emitDataPage` compresses it, writes
  * header and data to the sink and resets `body` for the next page. Buffers are reused across
  * pages and chunks, so steady-state writing allocates only compressed output.
  *
- * The codec is chosen per column chunk, as Parquet allows: when the chunk's first data page
- * shrinks by less than `minCompressionSavings`, the chunk is stored UNCOMPRESSED. Random-looking
- * data (community ids, bit-packed dictionary indices) then costs no compression time for no
- * gain. The dictionary page is held back until that decision, as it precedes the data pages.
+ * The codec is chosen per column chunk, as Parquet allows: when the chunk's first data page (or
+ * its first 64 KiB, for a larger page) shrinks by less than `minCompressionSavings`, the chunk
+ * is stored UNCOMPRESSED. Random-looking data (community ids, bit-packed dictionary indices)
+ * then costs little compression time for no gain. The dictionary page is held back until that
+ * decision, as it precedes the data pages.
  */
 export class ColumnPageWriter {
   /** The page body under construction. */
@@ -84,9 +88,14 @@ export class ColumnPageWriter {
   public emitDataPage(encoding: Encoding, rowCount: number): void {
     const raw = this.body.view();
     let data = raw;
+    if (this.compressing && this.dataPages === 0 && raw.length > SAMPLE_BYTES) {
+      // A large first page is judged on its first 64 KiB (one Snappy fragment) before it is
+      // compressed whole: random-looking pages are then not compressed just to be discarded.
+      this.compressing = this.saves(raw.subarray(0, SAMPLE_BYTES));
+    }
     if (this.compressing) {
       data = this.compressor.compress(raw);
-      if (this.dataPages === 0 && data.length > raw.length * (1 - this.minCompressionSavings)) {
+      if (this.dataPages === 0 && !this.saves(raw, data)) {
         this.compressing = false;
         data = raw;
       }
@@ -142,6 +151,11 @@ export class ColumnPageWriter {
     bytes[lengthAt + 1] = length >>> 8;
     bytes[lengthAt + 2] = length >>> 16;
     bytes[lengthAt + 3] = length >>> 24;
+  }
+
+  /** Whether compression saves `minCompressionSavings` of `raw` (compressed: `data`). */
+  private saves(raw: Uint8Array, data = this.compressor.compress(raw)): boolean {
+    return data.length <= raw.length * (1 - this.minCompressionSavings);
   }
 
   /** Where the chunk's pages are and how big they are; call after the last data page. */

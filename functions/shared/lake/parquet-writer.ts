@@ -47,10 +47,11 @@ export interface ParquetWriterOptions {
    */
   readonly gzipLevel?: number;
   /**
-   * Fraction of its size the codec must save on the first data page of a column chunk for the
-   * chunk to be compressed; otherwise the chunk is stored UNCOMPRESSED (Parquet records the codec
-   * per column chunk, and readers honour it). Saves compressing random-looking data, such as
-   * community ids or bit-packed dictionary indices, for a few percent. 0 compresses every chunk.
+   * Fraction of its size the codec must save on the first data page of a column chunk (on its
+   * first 64 KiB, and then on the whole page, when the page is larger) for the chunk to be
+   * compressed; otherwise the chunk is stored UNCOMPRESSED (Parquet records the codec per column
+   * chunk, and readers honour it). Saves compressing random-looking data, such as community ids
+   * or bit-packed dictionary indices, for a few percent. 0 compresses every chunk.
    * @default 0.2
    */
   readonly minCompressionSavings?: number;

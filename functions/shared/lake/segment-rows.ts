@@ -1,8 +1,15 @@
-import { type Direction, FLOW_COLUMNS, type FlowRecord, type ParsedFlow } from '../flow-record.js';
+import { FLOW_COLUMNS, type FlowRecord } from '../flow-record.js';
+import { appendValue } from './column-analysis.js';
+import { NumberColumn } from './number-column.js';
 import { hourBucket } from './partition.js';
+import type { RowGroupColumns } from './row-group-columns.js';
 import type { DetachedRowGroup, SharedRowGroupEncoder } from './shared-row-group-encoder.js';
+import { StringColumn } from './string-column.js';
 
-type ColumnValue = number | string | null;
+/** Where {@link SegmentRows.writeTo} writes each partition's rows (`FlowLakeWriter`). */
+export interface RowGroupTarget {
+  writeColumns(bucket: number, columns: RowGroupColumns): void;
+}
 
 /** The rows one segment of an input puts in one partition, encoded as one row group. */
 export interface PartitionRowGroup {
@@ -12,64 +19,107 @@ export interface PartitionRowGroup {
 }
 
 /**
- * The rows of one input segment, in column buffers per hour partition. Holds at most one
- * segment's rows, then encodes each partition's rows as one detached row group, so a row
- * group's bounds depend only on the segment's bounds. Columns in FLOW_COLUMNS order (checked
- * at load by `flow-lake-writer.ts`).
+ * The column buffers of one partition's rows, by column name, for code that appends typed
+ * values directly (the ingest fast path). Every append must be matched by one on each other
+ * column, so that all columns hold the same number of rows.
  */
-export class SegmentRows {
-  private readonly partitions = new Map<number, ColumnValue[][]>();
-  private lastBucket = Number.NaN;
-  private last: ColumnValue[][] | undefined;
+export class FlowColumns {
+  public readonly startTime: NumberColumn;
+  public readonly endTime: NumberColumn;
+  public readonly srcIp: StringColumn;
+  public readonly dstIp: StringColumn;
+  public readonly srcPort: NumberColumn;
+  public readonly dstPort: NumberColumn;
+  public readonly protocol: NumberColumn;
+  public readonly bytesOut: NumberColumn;
+  public readonly packetsOut: NumberColumn;
+  public readonly bytesIn: NumberColumn;
+  public readonly packetsIn: NumberColumn;
+  public readonly action: StringColumn;
+  public readonly tcpFlags: NumberColumn;
+  public readonly connState: StringColumn;
+  public readonly direction: StringColumn;
+  public readonly srcZone: StringColumn;
+  public readonly dstZone: StringColumn;
+  public readonly sensor: StringColumn;
+  public readonly communityId: StringColumn;
+  public readonly rawRef: StringColumn;
 
-  /** Buffers one record. */
+  /** @param buffers - buffers for FLOW_COLUMNS, from `SharedRowGroupEncoder.createColumns` */
+  public constructor(public readonly buffers: RowGroupColumns) {
+    const numbers = (name: keyof FlowRecord) => columnOf(buffers, name, NumberColumn);
+    const strings = (name: keyof FlowRecord) => columnOf(buffers, name, StringColumn);
+    this.startTime = numbers('start_time');
+    this.endTime = numbers('end_time');
+    this.srcIp = strings('src_ip');
+    this.dstIp = strings('dst_ip');
+    this.srcPort = numbers('src_port');
+    this.dstPort = numbers('dst_port');
+    this.protocol = numbers('protocol');
+    this.bytesOut = numbers('bytes_out');
+    this.packetsOut = numbers('packets_out');
+    this.bytesIn = numbers('bytes_in');
+    this.packetsIn = numbers('packets_in');
+    this.action = strings('action');
+    this.tcpFlags = numbers('tcp_flags');
+    this.connState = strings('conn_state');
+    this.direction = strings('direction');
+    this.srcZone = strings('src_zone');
+    this.dstZone = strings('dst_zone');
+    this.sensor = strings('sensor');
+    this.communityId = strings('community_id');
+    this.rawRef = strings('raw_ref');
+  }
+
+  /**
+   * Appends one record, checking every value against its column.
+   *
+   * @throws {ParquetEncodeError} naming the column, the row and the value seen
+   */
   public add(record: FlowRecord): void {
-    const columns = this.columnsOf(record.start_time);
+    const columns = this.buffers.columns;
     for (let i = 0; i < FLOW_COLUMNS.length; i++) {
-      (columns[i] as ColumnValue[]).push(
-        record[(FLOW_COLUMNS[i] as (typeof FLOW_COLUMNS)[number]).name] as ColumnValue,
-      );
+      const column = FLOW_COLUMNS[i] as (typeof FLOW_COLUMNS)[number];
+      appendValue(column, columns[i] as RowGroupColumns['columns'][number], record[column.name]);
     }
   }
+}
 
-  /** `add` for a parsed flow and its enrichment, with no record object in between. */
-  public addFlow(
-    flow: ParsedFlow,
-    direction: Direction,
-    srcZone: string,
-    dstZone: string,
-    communityId: string | null,
-    rawRef: string,
-  ): void {
-    const c = this.columnsOf(flow.start_time);
-    (c[0] as ColumnValue[]).push(flow.start_time);
-    (c[1] as ColumnValue[]).push(flow.end_time);
-    (c[2] as ColumnValue[]).push(flow.src_ip);
-    (c[3] as ColumnValue[]).push(flow.dst_ip);
-    (c[4] as ColumnValue[]).push(flow.src_port);
-    (c[5] as ColumnValue[]).push(flow.dst_port);
-    (c[6] as ColumnValue[]).push(flow.protocol);
-    (c[7] as ColumnValue[]).push(flow.bytes_out);
-    (c[8] as ColumnValue[]).push(flow.packets_out);
-    (c[9] as ColumnValue[]).push(flow.bytes_in);
-    (c[10] as ColumnValue[]).push(flow.packets_in);
-    (c[11] as ColumnValue[]).push(flow.action);
-    (c[12] as ColumnValue[]).push(flow.tcp_flags);
-    (c[13] as ColumnValue[]).push(flow.conn_state);
-    (c[14] as ColumnValue[]).push(direction);
-    (c[15] as ColumnValue[]).push(srcZone);
-    (c[16] as ColumnValue[]).push(dstZone);
-    (c[17] as ColumnValue[]).push(flow.sensor);
-    (c[18] as ColumnValue[]).push(communityId);
-    (c[19] as ColumnValue[]).push(rawRef);
+/** The buffer of column `name`, which must be of `kind` (a schema change must update this). */
+function columnOf<T extends NumberColumn | StringColumn>(
+  buffers: RowGroupColumns,
+  name: keyof FlowRecord,
+  kind: new (nullable: boolean) => T,
+): T {
+  const index = FLOW_COLUMNS.findIndex((column) => column.name === name);
+  const column = buffers.columns[index];
+  if (!(column instanceof kind)) {
+    throw new TypeError(`FlowColumns: expected column '${name}' to be a ${kind.name}`);
   }
+  return column;
+}
 
-  private columnsOf(startTime: number): ColumnValue[][] {
+/**
+ * The rows of one input segment, in column buffers per hour partition. Holds at most one
+ * segment's rows, then encodes each partition's rows as one detached row group, so a row
+ * group's bounds depend only on the segment's bounds. The buffers are kept for the next
+ * segment.
+ */
+export class SegmentRows {
+  private readonly partitions = new Map<number, FlowColumns>();
+  private readonly spare: FlowColumns[] = [];
+  private lastBucket = Number.NaN;
+  private last: FlowColumns | undefined;
+
+  public constructor(private readonly encoder: SharedRowGroupEncoder) {}
+
+  /** The buffers of the partition of a row starting at `startTime` (epoch ms). */
+  public columnsFor(startTime: number): FlowColumns {
     const bucket = hourBucket(startTime);
     if (bucket === this.lastBucket && this.last !== undefined) return this.last;
     let columns = this.partitions.get(bucket);
     if (columns === undefined) {
-      columns = FLOW_COLUMNS.map(() => []);
+      columns = this.spare.pop() ?? new FlowColumns(this.encoder.createColumns());
       this.partitions.set(bucket, columns);
     }
     this.lastBucket = bucket;
@@ -77,16 +127,50 @@ export class SegmentRows {
     return columns;
   }
 
+  /**
+   * Buffers one record.
+   *
+   * @throws {ParquetEncodeError} if a value does not fit its column
+   */
+  public add(record: FlowRecord): void {
+    this.columnsFor(record.start_time).add(record);
+  }
+
   /** Encodes every partition's rows (in order of first appearance) and empties the buffers. */
-  public encode(encoder: SharedRowGroupEncoder): PartitionRowGroup[] {
+  public encode(): PartitionRowGroup[] {
     const out: PartitionRowGroup[] = [];
-    for (const [bucket, columns] of this.partitions) {
-      const group = encoder.encodeDetached(columns);
-      if (group !== null) out.push({ bucket, group });
+    try {
+      for (const [bucket, columns] of this.partitions) {
+        const group = this.encoder.encodeDetachedColumns(columns.buffers);
+        if (group !== null) out.push({ bucket, group });
+      }
+    } finally {
+      this.discard();
+    }
+    return out;
+  }
+
+  /**
+   * Writes every partition's rows (in order of first appearance) as one row group each, straight
+   * into the files of `target`, and empties the buffers: `encode` without the detached copy, for
+   * the thread that writes the files.
+   */
+  public writeTo(target: RowGroupTarget): void {
+    try {
+      for (const [bucket, columns] of this.partitions) target.writeColumns(bucket, columns.buffers);
+    } finally {
+      this.discard();
+    }
+  }
+
+  /** Drops the rows buffered so far (after a failure mid-segment), keeping the buffers. */
+  public discard(): void {
+    for (const columns of this.partitions.values()) {
+      columns.buffers.reset();
+      this.spare.push(columns);
     }
     this.partitions.clear();
     this.last = undefined;
     this.lastBucket = Number.NaN;
-    return out;
   }
 }

@@ -1,14 +1,16 @@
 import { LakeWriteError } from '../errors.js';
 import { type ByteSink, CountingSink, MemorySink } from './byte-sink.js';
-import { analyzeColumn } from './column-analysis.js';
+import { analyzeBuffer, analyzeColumn, type ColumnAnalysis } from './column-analysis.js';
 import { writeColumnChunk } from './column-chunk-writer.js';
 import { ColumnPageWriter } from './column-page-writer.js';
 import { EncodingScratch } from './encoding-scratch.js';
 import { PageCompressor } from './page-compression.js';
+import { ParquetEncodeError } from './parquet-encode-error.js';
 import type { ColumnChunkMetaData, RowGroupMetaData } from './parquet-format.js';
 import { writeFileMetaData } from './parquet-format.js';
 import { assertParquetColumns, toSchemaColumn } from './parquet-schema.js';
 import { PARQUET_CREATED_BY, type ParquetColumnSpec } from './parquet-writer.js';
+import { RowGroupColumns } from './row-group-columns.js';
 import { ThriftCompactWriter } from './thrift-compact-writer.js';
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]); // "PAR1"
@@ -82,6 +84,14 @@ export class SharedRowGroupEncoder {
   }
 
   /**
+   * Empty column buffers for this encoder's columns, to fill and pass to `writeColumns` or
+   * `encodeDetachedColumns`; reusable after `reset()`.
+   */
+  public createColumns(): RowGroupColumns {
+    return new RowGroupColumns(this.columns, MAX_DICTIONARY_BYTES);
+  }
+
+  /**
    * Encodes one row group into `file` (`ParquetFileWriter.writeRowGroup`). A row group of 0 rows
    * writes nothing.
    *
@@ -102,6 +112,40 @@ export class SharedRowGroupEncoder {
         this.scratch[i] as EncodingScratch,
       ),
     );
+    this.writeAnalyses(file, analyses, rowCount);
+  }
+
+  /**
+   * {@link writeRowGroup} for rows in column buffers from {@link createColumns}: the same bytes
+   * for the same values.
+   *
+   * @throws {ParquetEncodeError} before writing anything, if the values do not fit the schema
+   * @throws {LakeWriteError} if the sink failed
+   */
+  public writeColumns(file: EncodedParquetFile, columns: RowGroupColumns): void {
+    if (columns.maxDictionaryBytes !== MAX_DICTIONARY_BYTES) {
+      throw new ParquetEncodeError(
+        `row group: expected column buffers with a ${MAX_DICTIONARY_BYTES}-byte dictionary limit (from createColumns), got ${columns.maxDictionaryBytes}`,
+      );
+    }
+    const rowCount = columns.rows;
+    const analyses = this.columns.map((column, i) =>
+      analyzeBuffer(
+        column,
+        columns.columns[i] as RowGroupColumns['columns'][number],
+        rowCount,
+        MAX_DICTIONARY_BYTES,
+        this.scratch[i] as EncodingScratch,
+      ),
+    );
+    this.writeAnalyses(file, analyses, rowCount);
+  }
+
+  private writeAnalyses(
+    file: EncodedParquetFile,
+    analyses: readonly ColumnAnalysis[],
+    rowCount: number,
+  ): void {
     if (rowCount === 0) return;
     this.target.target = file.sink;
     this.out.position = file.position;
@@ -122,24 +166,26 @@ export class SharedRowGroupEncoder {
   }
 
   /**
-   * Encodes one row group into a buffer of its own, with offsets counted from 0; `append` puts
-   * it into a file. `encodeDetached` then `append` writes the bytes `writeRowGroup` would.
+   * Encodes the rows in column buffers from {@link createColumns} as one row group in a buffer of
+   * its own, with offsets counted from 0; `append` puts it into a file. `encodeDetachedColumns`
+   * then `append` writes the bytes `writeColumns` (or `writeRowGroup`, for the same values) would.
    *
    * @returns null for a row group of 0 rows
    * @throws {ParquetEncodeError} if the values do not fit the schema
    */
-  public encodeDetached(
-    columnValues: readonly (readonly (number | string | null)[])[],
-  ): DetachedRowGroup | null {
+  public encodeDetachedColumns(columns: RowGroupColumns): DetachedRowGroup | null {
     const sink = new MemorySink();
     const file = new EncodedParquetFile(sink);
-    this.writeRowGroup(file, columnValues);
+    this.writeColumns(file, columns);
     const rowGroup = file.rowGroups[0];
     if (rowGroup === undefined) return null;
     return { bytes: sink.toBytes(), rowGroup };
   }
 
-  /** Appends a row group from `encodeDetached` to `file`, relocating its column chunk offsets. */
+  /**
+   * Appends a row group from `encodeDetachedColumns` to `file`, relocating its column chunk
+   * offsets.
+   */
   public append(file: EncodedParquetFile, group: DetachedRowGroup): void {
     const shift = file.position;
     const columns = group.rowGroup.columns.map(

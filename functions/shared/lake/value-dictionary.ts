@@ -11,93 +11,59 @@ export const MAX_DICTIONARY_ENTRIES = 1 << 20;
  * {@link MAX_EARLY_DISTINCT_RATIO} of the values seen is abandoned: the column is (nearly)
  * unique, and building the rest would be wasted work.
  */
-const EARLY_CHECK_VALUES = 8192;
-const MAX_EARLY_DISTINCT_RATIO = 0.75;
+export const EARLY_CHECK_VALUES = 8192;
+export const MAX_EARLY_DISTINCT_RATIO = 0.75;
 
-/** The distinct values of a column chunk and, for each non-null value, its entry index. */
-export interface ValueDictionary<T> {
-  /** Distinct values in first-seen order (so the output is deterministic). */
-  readonly entries: readonly T[];
+/** A column chunk's dictionary: how many distinct values, and the entry of each non-null value. */
+export interface ValueDictionary {
+  /** Number of distinct values. */
+  readonly size: number;
   /** Entry index of every non-null value, in row order (a view of a scratch array). */
   readonly indices: Int32Array;
   /** Size of the dictionary page before compression (PLAIN-encoded entries). */
   readonly entryBytes: number;
 }
 
-/**
- * Builds the dictionary of a STRING column chunk one value at a time (so it shares the
- * validation loop). Gives up for good as soon as the PLAIN-encoded entries exceed `maxBytes`,
- * or when the first 8192 values are mostly distinct, so unique columns cost little.
- */
-export class StringDictionaryBuilder {
-  private ids: Map<string, number> | undefined = new Map();
-  private readonly entries: string[] = [];
-  private readonly indices: Int32Array;
-  private count = 0;
-  private entryBytes = 0;
-
-  /** @param capacity - the number of values that will be added, at most */
-  public constructor(
-    private readonly maxBytes: number,
-    capacity: number,
-    scratch: EncodingScratch,
-  ) {
-    this.indices = scratch.indices(capacity);
-    if (maxBytes <= 0) this.ids = undefined;
-  }
-
-  /** Adds the next non-null value. */
-  public add(value: string): void {
-    const ids = this.ids;
-    if (ids === undefined) return;
-    let id = ids.get(value);
-    if (id === undefined) {
-      id = this.entries.length;
-      this.entryBytes += 4 + Buffer.byteLength(value);
-      if (this.entryBytes > this.maxBytes || id >= MAX_DICTIONARY_ENTRIES) {
-        this.ids = undefined;
-        return;
-      }
-      ids.set(value, id);
-      this.entries.push(value);
-    }
-    this.indices[this.count++] = id;
-    if (
-      this.count === EARLY_CHECK_VALUES &&
-      this.entries.length > this.count * MAX_EARLY_DISTINCT_RATIO
-    ) {
-      this.ids = undefined;
-    }
-  }
-
-  /** The dictionary, or `undefined` if it was abandoned. */
-  public finish(): ValueDictionary<string> | undefined {
-    if (this.ids === undefined) return undefined;
-    return {
-      entries: this.entries,
-      indices: this.indices.subarray(0, this.count),
-      entryBytes: this.entryBytes,
-    };
-  }
+/** The dictionary of a numeric column chunk, with its entries. */
+export interface NumberDictionary extends ValueDictionary {
+  /** Distinct values in first-seen order (so the output is deterministic). */
+  readonly entries: readonly number[];
 }
+
+/** Values below this index a table directly when a chunk holds no other (ports, protocols). */
+export const DIRECT_INDEX_LIMIT = 1 << 16;
 
 /**
  * Builds the dictionary of an integer column chunk from its non-null values, with an
- * open-addressing table on typed arrays (a `Map` boxes every number above 2^31). Gives up
- * (returns `undefined`) once the entries exceed `maxBytes` at `byteWidth` bytes each, or when the
- * first 8192 values are mostly distinct.
+ * open-addressing table on typed arrays (a `Map` boxes every number above 2^31), or, when every
+ * value is an integer in [0, 65536) (`min` and `max` say so), with the values themselves as
+ * indices into a table. Gives up (returns `undefined`) once the entries exceed `maxBytes` at
+ * `byteWidth` bytes each, or when the first 8192 values are mostly distinct.
+ *
+ * @param min - the smallest value, when known
+ * @param max - the largest value, when known
  */
 export function buildNumberDictionary(
   values: Float64Array,
   byteWidth: number,
   maxBytes: number,
   scratch: EncodingScratch,
-): ValueDictionary<number> | undefined {
+  min = Number.NEGATIVE_INFINITY,
+  max = Number.POSITIVE_INFINITY,
+): NumberDictionary | undefined {
   const maxEntries = Math.min(MAX_DICTIONARY_ENTRIES, Math.floor(maxBytes / byteWidth));
-  let capacity = 1024;
-  let table = new NumberTable(capacity);
   const entries: number[] = [];
   const indices = scratch.indices(values.length);
+  if (min >= 0 && max < DIRECT_INDEX_LIMIT) {
+    const ids = scratch.directIds(DIRECT_INDEX_LIMIT);
+    try {
+      return byDirectIndex(values, byteWidth, maxEntries, entries, indices, ids);
+    } finally {
+      for (const entry of entries) ids[entry] = 0;
+    }
+  }
+  let capacity = 1024;
+  let table = new NumberTable(scratch, capacity);
   let last = Number.NaN;
   let lastId = 0;
   for (let k = 0; k < values.length; k++) {
@@ -111,7 +77,7 @@ export function buildNumberDictionary(
         entries.push(value);
         if (entries.length * 2 > capacity) {
           capacity *= 2;
-          table = new NumberTable(capacity);
+          table = new NumberTable(scratch, capacity);
           for (let e = 0; e < entries.length; e++) table.insert(entries[e] as number, e);
         } else {
           table.insert(value, id);
@@ -122,18 +88,50 @@ export function buildNumberDictionary(
     }
     indices[k] = lastId;
   }
-  return { entries, indices, entryBytes: entries.length * byteWidth };
+  return { size: entries.length, entries, indices, entryBytes: entries.length * byteWidth };
 }
 
-/** Linear-probing table from integer-valued doubles to entry ids, keys and ids side by side. */
+/**
+ * `buildNumberDictionary` for small non-negative integers: `ids[value]` holds the entry id + 1
+ * (all zero on entry; the caller clears what was set).
+ */
+function byDirectIndex(
+  values: Float64Array,
+  byteWidth: number,
+  maxEntries: number,
+  entries: number[],
+  indices: Int32Array,
+  ids: Int32Array,
+): NumberDictionary | undefined {
+  for (let k = 0; k < values.length; k++) {
+    if (k === EARLY_CHECK_VALUES && entries.length > k * MAX_EARLY_DISTINCT_RATIO) return undefined;
+    const value = values[k] as number;
+    let id = (ids[value] as number) - 1;
+    if (id < 0) {
+      if (entries.length >= maxEntries) return undefined;
+      id = entries.length;
+      entries.push(value);
+      ids[value] = id + 1;
+    }
+    indices[k] = id;
+  }
+  return { size: entries.length, entries, indices, entryBytes: entries.length * byteWidth };
+}
+
+/**
+ * Linear-probing table from integer-valued doubles to entry ids, keys and ids side by side, on
+ * the scratch's arrays (a new table empties them, so a growing table reinserts its entries).
+ */
 class NumberTable {
   private readonly keys: Float64Array;
   private readonly ids: Int32Array; // id + 1; 0 = empty slot
   private readonly mask: number;
 
-  public constructor(capacity: number) {
-    this.keys = new Float64Array(capacity);
-    this.ids = new Int32Array(capacity);
+  /** @param capacity - a power of two */
+  public constructor(scratch: EncodingScratch, capacity: number) {
+    this.keys = scratch.tableKeys(capacity);
+    this.ids = scratch.tableIds(capacity);
+    this.ids.fill(0);
     this.mask = capacity - 1;
   }
 

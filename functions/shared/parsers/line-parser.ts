@@ -1,4 +1,4 @@
-import type { ParsedFlow, SourceType } from '../flow-record.js';
+import type { FlowAction, ParsedFlow, SourceType } from '../flow-record.js';
 
 /**
  * What one input line turned out to be. Every line that is a record is exactly one of `flow`,
@@ -21,12 +21,14 @@ export interface LineParser {
   /** Parses one line (without its line terminator). Never throws for bad data. */
   parseLine(line: string, lineNumber: number): LineOutcome;
   /**
-   * Optional allocation-free variant of `parseLine` for the ingest hot path: when the line is a
-   * flow, overwrites `flow` with it and returns null (`flow` is valid until the next call);
-   * otherwise returns the same non-flow outcome `parseLine` would. Counts and reasons are those
-   * of `parseLine`, line for line.
+   * Optional fast path for input bytes: reads the line that starts at `bytes[start]` and ends
+   * before the next `\n` (or at `limit`), and sets `flow.lineEnd` to where it ends. Returns true
+   * when the line is a plain flow record, now held by `flow` (valid until the next call);
+   * otherwise false, and the caller decodes the line and hands it to `parseLine`, so every
+   * outcome, count and quarantine reason stays `parseLine`'s. `bytes[limit]`, if there is such
+   * a byte, must not be printable (a `\n`).
    */
-  parseLineInto?(line: string, lineNumber: number, flow: ScannedFlow): LineOutcome | null;
+  scanLine?(bytes: Buffer, start: number, limit: number, flow: ScannedFlow): boolean;
   /**
    * Names of input fields the parser does not know and ignores (VPC custom formats, extra Zeek
    * columns), reported in the ingest summary.
@@ -35,36 +37,43 @@ export interface LineParser {
 }
 
 /**
- * A parsed flow that a parser overwrites in place, record after record (see
- * `LineParser.parseLineInto`), plus the IPv4 addresses as unsigned 32-bit numbers when the
- * parser already has them (-1 otherwise), so enrichment does not parse them again.
+ * A flow read straight from input bytes (`LineParser.scanLine`), overwritten record after
+ * record: numbers as numbers (-1 where the flow has no value), addresses as positions in the
+ * input and, for IPv4, as unsigned 32-bit numbers, the sensor as UTF-8 bytes. No field costs a
+ * string, so enrichment and the lake's column buffers take the values as they are.
  */
-export type ScannedFlow = { -readonly [K in keyof ParsedFlow]: ParsedFlow[K] } & {
-  srcIpv4: number;
-  dstIpv4: number;
-};
-
-/** A blank {@link ScannedFlow} for a parser to fill. */
-export function createScannedFlow(): ScannedFlow {
-  return {
-    start_time: 0,
-    end_time: 0,
-    src_ip: '',
-    dst_ip: '',
-    src_port: null,
-    dst_port: null,
-    protocol: 0,
-    bytes_out: null,
-    packets_out: null,
-    bytes_in: null,
-    packets_in: null,
-    action: null,
-    tcp_flags: null,
-    conn_state: null,
-    sensor: '',
-    srcIpv4: -1,
-    dstIpv4: -1,
-  };
+export class ScannedFlow {
+  /** Where the line ended in the input: the index of its `\n`, or the limit. */
+  public lineEnd = 0;
+  /** Epoch milliseconds UTC. */
+  public startTime = 0;
+  public endTime = 0;
+  public protocol = 0;
+  /** -1: no port. */
+  public srcPort = -1;
+  public dstPort = -1;
+  /** -1: not reported. */
+  public bytesOut = -1;
+  public packetsOut = -1;
+  public bytesIn = -1;
+  public packetsIn = -1;
+  public tcpFlags = -1;
+  public action: FlowAction | null = null;
+  public connState: string | null = null;
+  /** The address text: ASCII bytes `[srcStart, srcEnd)` of the input. */
+  public srcStart = 0;
+  public srcEnd = 0;
+  public dstStart = 0;
+  public dstEnd = 0;
+  /** The addresses as unsigned 32-bit numbers when they are IPv4, else -1. */
+  public srcIpv4 = -1;
+  public dstIpv4 = -1;
+  /** The sensor as UTF-8: `sensor[0, sensorLength)`, whose UTF-16 length is `sensorUtf16`. */
+  public sensor = new Uint8Array(128);
+  /** A DataView of `sensor`, for parsers that copy into it a word at a time. */
+  public sensorView = new DataView(this.sensor.buffer);
+  public sensorLength = 0;
+  public sensorUtf16 = 0;
 }
 
 /** Facts about the input object that parsers may need. */

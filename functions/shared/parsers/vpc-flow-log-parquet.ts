@@ -7,17 +7,6 @@ import { isVpcHeader, probeVpcFlowLog } from './vpc-flow-log.js';
 /** Rows decoded per batch: bounds memory for the largest (75 MB) objects AWS delivers. */
 const ROWS_PER_BATCH = 65_536;
 
-/** True when the bytes start with Parquet's magic number `PAR1`. */
-export function isParquet(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 4 &&
-    bytes[0] === 0x50 &&
-    bytes[1] === 0x41 &&
-    bytes[2] === 0x52 &&
-    bytes[3] === 0x31
-  );
-}
-
 /** A VPC flow log Parquet object, ready to stream through the text parser. */
 export type VpcParquetRows =
   | {

@@ -1,5 +1,5 @@
-import { parseIpv4 } from '../enrich/ip-address.js';
 import type { FlowAction, ParsedFlow } from '../flow-record.js';
+import { viewOf } from '../lake/byte-words.js';
 import { badField, readCount, readPort } from './field-values.js';
 import type { FormatProbe } from './format-probe.js';
 import { isIpText } from './ip-text.js';
@@ -11,15 +11,73 @@ import {
   quarantine,
   type ScannedFlow,
 } from './line-parser.js';
-import { scanVpcFields, VpcFieldScan } from './vpc-field-scan.js';
+import {
+  ADDRESS_FIELD,
+  COUNT_FIELD,
+  scanVpcFields,
+  TEXT_FIELD,
+  VpcFieldScan,
+} from './vpc-field-scan.js';
 import { VPC_FIELD_NAMES, VPC_FIELDS_USED } from './vpc-fields.js';
 import { parseVpcObjectKey } from './vpc-object-key.js';
+import {
+  appendSensorByte,
+  appendSensorField,
+  appendSensorText,
+  clearSensor,
+  type EncodedText,
+  encodeText,
+} from './vpc-sensor-bytes.js';
 
 /** How many header tokens must be documented VPC field names before we call it a VPC log. */
 const MIN_KNOWN_FIELDS = 3;
 
-/** Protocols whose flows carry ports; VPC writes 0 ports for the others (ICMP), which mean none. */
-const PORT_PROTOCOLS = new Set([6, 17, 132]);
+/**
+ * Whether flows of a protocol carry ports (TCP, UDP, SCTP): VPC writes 0 ports for the others
+ * (ICMP), which mean none.
+ */
+function hasPorts(protocol: number): boolean {
+  return protocol === 6 || protocol === 17 || protocol === 132;
+}
+
+const ascii = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+const OK = ascii('OK');
+const ACCEPT = ascii('ACCEPT');
+const REJECT = ascii('REJECT');
+const DASH = ascii('-');
+const COLON = 0x3a;
+const SLASH = 0x2f;
+
+/** `readAddress` result for a field that is not address text at all (the line is quarantined). */
+const NOT_AN_ADDRESS = -2;
+
+/**
+ * Reads an address field: its IPv4 value when it is a strict dotted quad, -1 when it is other
+ * address-shaped text (IPv6, or IPv4 with leading zeros, which enrichment reads from the text),
+ * {@link NOT_AN_ADDRESS} when `parseLine` would quarantine it.
+ */
+function readAddress(bytes: Buffer, scan: VpcFieldScan, field: number): number {
+  const v4 = scan.values[field] as number;
+  if (v4 >= 0) return v4;
+  const text = bytes.toString('latin1', scan.starts[field], scan.ends[field]);
+  return isIpText(text) ? -1 : NOT_AN_ADDRESS;
+}
+
+/** Fields the scanner reads as numbers or addresses; every other one is only located. */
+const FIELD_KINDS: ReadonlyMap<string, number> = new Map([
+  ['srcaddr', ADDRESS_FIELD],
+  ['dstaddr', ADDRESS_FIELD],
+  ['pkt-srcaddr', ADDRESS_FIELD],
+  ['pkt-dstaddr', ADDRESS_FIELD],
+  ['srcport', COUNT_FIELD],
+  ['dstport', COUNT_FIELD],
+  ['protocol', COUNT_FIELD],
+  ['packets', COUNT_FIELD],
+  ['bytes', COUNT_FIELD],
+  ['start', COUNT_FIELD],
+  ['end', COUNT_FIELD],
+  ['tcp-flags', COUNT_FIELD],
+]);
 
 /** Splits on runs of spaces: an AWS-published sample line contains a double space. */
 export function splitVpcLine(line: string): string[] {
@@ -132,8 +190,14 @@ export class VpcFlowLogParser implements LineParser {
   private readonly keyAccount: string | null;
   private readonly keyRegion: string | null;
   private readonly defaultSensor: string;
+  private readonly keyAccountText: EncodedText | null;
+  private readonly keyRegionText: EncodedText | null;
+  private readonly defaultSensorText: EncodedText;
   private sawHeader = false;
   private readonly scan: VpcFieldScan;
+  // The input bytes of the last line scanned, and a view of them for word-sized copies.
+  private lineBytes: Uint8Array | undefined;
+  private lineView: DataView = new DataView(new ArrayBuffer(0));
 
   public constructor(header: readonly string[], context: ParseContext) {
     this.columns = columnsOf(header);
@@ -142,104 +206,133 @@ export class VpcFlowLogParser implements LineParser {
     this.keyAccount = key.accountId;
     this.keyRegion = key.region;
     this.defaultSensor = context.defaultSensor;
-    this.scan = new VpcFieldScan(header.length);
+    this.keyAccountText = key.accountId === null ? null : encodeText(key.accountId);
+    this.keyRegionText = key.region === null ? null : encodeText(key.region);
+    this.defaultSensorText = encodeText(context.defaultSensor);
+    this.scan = new VpcFieldScan(
+      Uint8Array.from(header, (field) => FIELD_KINDS.get(field) ?? TEXT_FIELD),
+    );
   }
 
   /**
-   * `parseLine` without allocating a field array or an outcome: fields are located by index and
-   * only the values the record keeps become strings. Any line the scanner does not accept as a
-   * plain, valid record (header, wrong field count, a bad or unusual value, non-ASCII text) goes
-   * through `parseLine`, so outcomes and quarantine reasons are exactly `parseLine`'s.
+   * `parseLine` straight from the input bytes, without a string or an array per record: fields
+   * are located by index and numbers and IPv4 addresses read from the bytes. Any line the
+   * scanner does not accept as a plain, valid record (header, wrong field count, a bad or
+   * unusual value, anything but printable ASCII) is left to `parseLine`, so outcomes and
+   * quarantine reasons are exactly `parseLine`'s.
    */
-  public parseLineInto(line: string, lineNumber: number, flow: ScannedFlow): LineOutcome | null {
+  public scanLine(bytes: Buffer, lineStart: number, limit: number, flow: ScannedFlow): boolean {
     const c = this.columns;
     const scan = this.scan;
-    if (!this.sawHeader || !scanVpcFields(line, scan)) return this.parseLine(line, lineNumber);
-    if (c.logStatus >= 0 && !scan.equals(line, c.logStatus, 'OK')) {
-      return this.parseLine(line, lineNumber);
-    }
-    const src = this.pickText(line, c.pktSrcaddr, c.srcaddr);
-    const dst = this.pickText(line, c.pktDstaddr, c.dstaddr);
-    if (src === undefined || dst === undefined || !isIpText(src) || !isIpText(dst)) {
-      return this.parseLine(line, lineNumber);
-    }
-    const protocol = scan.count(line, c.protocol);
-    const start = scan.count(line, c.start);
-    const end = scan.count(line, c.end);
-    if (protocol < 0 || protocol > 255 || start < 0 || end < start) {
-      return this.parseLine(line, lineNumber);
-    }
+    const scanned = scanVpcFields(bytes, lineStart, limit, scan);
+    flow.lineEnd = scan.lineEnd;
+    if (!scanned || !this.sawHeader) return false;
+    if (c.logStatus >= 0 && !scan.equals(bytes, c.logStatus, OK)) return false;
+    // Packet-level addresses name the real endpoints behind NAT gateways and secondary IPs.
+    const src = this.pickField(bytes, c.pktSrcaddr, c.srcaddr);
+    const dst = this.pickField(bytes, c.pktDstaddr, c.dstaddr);
+    if (src < 0 || dst < 0) return false;
+    const srcIpv4 = readAddress(bytes, scan, src);
+    const dstIpv4 = readAddress(bytes, scan, dst);
+    if (srcIpv4 === NOT_AN_ADDRESS || dstIpv4 === NOT_AN_ADDRESS) return false;
+    const protocol = scan.count(c.protocol);
+    const start = scan.count(c.start);
+    const end = scan.count(c.end);
+    if (protocol < 0 || protocol > 255 || start < 0 || end < start) return false;
     let srcPort: number | null = null;
     let dstPort: number | null = null;
-    if (PORT_PROTOCOLS.has(protocol)) {
-      srcPort = scan.optionalCount(line, c.srcport);
-      dstPort = scan.optionalCount(line, c.dstport);
+    if (hasPorts(protocol)) {
+      srcPort = scan.optionalCount(c.srcport);
+      dstPort = scan.optionalCount(c.dstport);
       if (
         srcPort === -1 ||
         (srcPort !== null && srcPort > 65535) ||
         dstPort === -1 ||
         (dstPort !== null && dstPort > 65535)
       ) {
-        return this.parseLine(line, lineNumber);
+        return false;
       }
     }
-    const packets = scan.optionalCount(line, c.packets);
-    const bytes = scan.optionalCount(line, c.bytes);
-    const tcpFlags = scan.optionalCount(line, c.tcpFlags);
+    const packets = scan.optionalCount(c.packets);
+    const byteCount = scan.optionalCount(c.bytes);
+    const tcpFlags = scan.optionalCount(c.tcpFlags);
     if (
       packets === -1 ||
-      bytes === -1 ||
+      byteCount === -1 ||
       tcpFlags === -1 ||
       (tcpFlags !== null && tcpFlags > 255)
     ) {
-      return this.parseLine(line, lineNumber);
+      return false;
     }
     let action: FlowAction | null = null;
     if (c.action >= 0) {
-      if (scan.equals(line, c.action, 'ACCEPT')) action = 'accept';
-      else if (scan.equals(line, c.action, 'REJECT')) action = 'reject';
-      else if (!scan.equals(line, c.action, '-')) return this.parseLine(line, lineNumber);
+      if (scan.equals(bytes, c.action, ACCEPT)) action = 'accept';
+      else if (scan.equals(bytes, c.action, REJECT)) action = 'reject';
+      else if (!scan.equals(bytes, c.action, DASH)) return false;
     }
-    flow.start_time = start * 1000;
-    flow.end_time = end * 1000;
-    flow.src_ip = src;
-    flow.dst_ip = dst;
-    flow.src_port = srcPort;
-    flow.dst_port = dstPort;
+    flow.startTime = start * 1000;
+    flow.endTime = end * 1000;
     flow.protocol = protocol;
-    flow.bytes_out = bytes;
-    flow.packets_out = packets;
-    flow.bytes_in = null;
-    flow.packets_in = null;
+    flow.srcPort = srcPort ?? -1;
+    flow.dstPort = dstPort ?? -1;
+    flow.bytesOut = byteCount ?? -1;
+    flow.packetsOut = packets ?? -1;
+    flow.bytesIn = -1;
+    flow.packetsIn = -1;
+    flow.tcpFlags = tcpFlags ?? -1;
     flow.action = action;
-    flow.tcp_flags = tcpFlags;
-    flow.conn_state = null;
-    flow.sensor = this.sensorOfScan(line);
-    flow.srcIpv4 = parseIpv4(src);
-    flow.dstIpv4 = parseIpv4(dst);
-    return null;
+    flow.connState = null;
+    flow.srcStart = scan.starts[src] as number;
+    flow.srcEnd = scan.ends[src] as number;
+    flow.dstStart = scan.starts[dst] as number;
+    flow.dstEnd = scan.ends[dst] as number;
+    flow.srcIpv4 = srcIpv4;
+    flow.dstIpv4 = dstIpv4;
+    this.scanSensor(bytes, flow);
+    return true;
   }
 
   /** `pick` over the scan: the preferred column unless absent, `-` or `unknown`; else fallback. */
-  private pickText(line: string, preferred: number, fallback: number): string | undefined {
-    const scan = this.scan;
-    if (preferred >= 0 && !scan.isAbsent(line, preferred)) return scan.text(line, preferred);
+  private pickField(bytes: Uint8Array, preferred: number, fallback: number): number {
+    if (preferred >= 0 && !this.scan.isAbsent(bytes, preferred)) return preferred;
     // The fallback column is always there when the preferred one is not (missingRequired).
-    return fallback >= 0 ? scan.text(line, fallback) : undefined;
+    return fallback;
   }
 
-  /** `sensorOf` over the scan. */
-  private sensorOfScan(line: string): string {
+  /** `sensorOf` over the scan, written into `flow.sensor`. */
+  private scanSensor(bytes: Uint8Array, flow: ScannedFlow): void {
     const c = this.columns;
     const scan = this.scan;
-    const eni = scan.present(line, c.interfaceId);
-    const vpc = scan.present(line, c.vpcId);
-    if (vpc !== null) return eni === null ? vpc : `${vpc}/${eni}`;
-    const account = scan.present(line, c.accountId) ?? this.keyAccount;
-    const region = scan.present(line, c.region) ?? this.keyRegion;
-    const scope = account === null ? null : region === null ? account : `${account}:${region}`;
-    if (scope === null) return eni ?? this.defaultSensor;
-    return eni === null ? scope : `${scope}/${eni}`;
+    if (bytes !== this.lineBytes) {
+      this.lineBytes = bytes;
+      this.lineView = viewOf(bytes);
+    }
+    const line = this.lineView;
+    clearSensor(flow);
+    const eni = scan.present(bytes, c.interfaceId);
+    const vpc = scan.present(bytes, c.vpcId);
+    if (vpc >= 0) {
+      appendSensorField(flow, line, scan, vpc);
+    } else {
+      const account = scan.present(bytes, c.accountId);
+      if (account < 0 && this.keyAccountText === null) {
+        if (eni >= 0) appendSensorField(flow, line, scan, eni);
+        else appendSensorText(flow, this.defaultSensorText);
+        return;
+      }
+      if (account >= 0) appendSensorField(flow, line, scan, account);
+      else appendSensorText(flow, this.keyAccountText as EncodedText);
+      const region = scan.present(bytes, c.region);
+      if (region >= 0 || this.keyRegionText !== null) {
+        appendSensorByte(flow, COLON);
+        if (region >= 0) appendSensorField(flow, line, scan, region);
+        else appendSensorText(flow, this.keyRegionText as EncodedText);
+      }
+    }
+    if (eni >= 0) {
+      appendSensorByte(flow, SLASH);
+      appendSensorField(flow, line, scan, eni);
+    }
   }
 
   public parseLine(line: string, _lineNumber: number): LineOutcome {
@@ -284,11 +377,11 @@ export class VpcFlowLogParser implements LineParser {
     if (end === undefined) return quarantine(badField('end', 'Unix seconds', endText));
     if (end < start) return quarantine(`end: expected >= start (${start}), got ${end}`);
 
-    const hasPorts = PORT_PROTOCOLS.has(protocol);
-    const srcPort = hasPorts ? optional(v, c.srcport, readPort) : null;
+    const withPorts = hasPorts(protocol);
+    const srcPort = withPorts ? optional(v, c.srcport, readPort) : null;
     if (srcPort === undefined)
       return quarantine(badField('srcport', 'a port 0–65535', at(v, c.srcport)));
-    const dstPort = hasPorts ? optional(v, c.dstport, readPort) : null;
+    const dstPort = withPorts ? optional(v, c.dstport, readPort) : null;
     if (dstPort === undefined)
       return quarantine(badField('dstport', 'a port 0–65535', at(v, c.dstport)));
     const packets = optional(v, c.packets, readCount);

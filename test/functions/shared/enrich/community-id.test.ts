@@ -3,8 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { communityId } from '../../../../functions/shared/enrich/community-id.js';
-import { formatIp, parseIp } from '../../../../functions/shared/enrich/ip-address.js';
+import {
+  COMMUNITY_ID_LENGTH,
+  communityId,
+  communityIdIpv4Into,
+} from '../../../../functions/shared/enrich/community-id.js';
+import { formatIp, parseIp, parseIpv4 } from '../../../../functions/shared/enrich/ip-address.js';
+import { sha1Block } from '../../../../functions/shared/enrich/sha1-block.js';
 
 interface Vector {
   readonly source: string;
@@ -107,6 +112,77 @@ describe('Function: communityId', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('Function: communityIdIpv4Into', () => {
+  it('writes the text communityId returns for the same IPv4 flow', () => {
+    // Prepare
+    const out = new Uint8Array(40);
+    const v4 = VECTORS.vectors.filter((v) => parseIpv4(v.src_ip) >= 0 && parseIpv4(v.dst_ip) >= 0);
+
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...v4),
+        fc.option(fc.integer({ min: -1, max: 65535 })),
+        (v, port) => {
+          // Act
+          const end = communityIdIpv4Into(
+            out,
+            3,
+            parseIpv4(v.src_ip),
+            parseIpv4(v.dst_ip),
+            v.protocol,
+            port ?? v.src_port,
+            v.dst_port,
+            v.seed,
+          );
+
+          // Assess
+          const expected = communityId(
+            v.src_ip,
+            v.dst_ip,
+            v.protocol,
+            port === -1 ? null : (port ?? v.src_port),
+            v.dst_port,
+            v.seed,
+          );
+          if (expected === null) expect(end).toBe(-1);
+          else {
+            expect(end).toBe(3 + COMMUNITY_ID_LENGTH);
+            expect(Buffer.from(out.subarray(3, end)).toString('latin1')).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('Function: sha1Block', () => {
+  it('hashes one padded block as node:crypto hashes the message', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 55 }), (message) => {
+        // Prepare: pad to one 64-byte block, big-endian words
+        const block = Buffer.alloc(64);
+        block.set(message);
+        block[message.length] = 0x80;
+        block.writeUInt32BE(message.length * 8, 60);
+        const words = Int32Array.from({ length: 16 }, (_, i) => block.readInt32BE(i * 4));
+        const digest = new Int32Array(5);
+
+        // Act
+        sha1Block(words, digest);
+
+        // Assess
+        const bytes = Buffer.alloc(20);
+        digest.forEach((word, i) => {
+          bytes.writeInt32BE(word, i * 4);
+        });
+        expect(bytes.toString('hex')).toBe(createHash('sha1').update(message).digest('hex'));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -34,6 +34,32 @@ const HOSPITAL = zonesConfig(
 );
 
 describe('Class: ZoneResolver', () => {
+  it('gives an address the same zone warm as cold (the IPv4 cache)', () => {
+    // Prepare: nested prefixes down to /32, so neighbours differ in their last bits
+    const config = zonesConfig(
+      [
+        ['host', ['10.1.2.3/32']],
+        ['rack', ['10.1.2.0/29']],
+        ['site', ['10.1.0.0/16']],
+      ],
+      ['10.0.0.0/8'],
+    );
+    const warm = new ZoneResolver(config);
+
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 16 - 1 }), fc.nat(255), (low, high) => {
+        // Act
+        const address = `10.${high === 0 ? 1 : high % 3}.${low >>> 8}.${low & 255}`;
+
+        // Assess
+        expect(warm.zoneOf(address)).toBe(new ZoneResolver(config).zoneOf(address));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(warm.zoneOf('10.1.2.3')).toBe('host');
+    expect(warm.zoneOf('10.1.2.2')).toBe('rack');
+  });
+
   it.each([
     ['10.10.0.5', 'ehr-db'],
     ['10.20.3.255', 'imaging'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeColumn } from '../../../../functions/shared/lake/column-analysis.js';
+import { analyzeBuffer, analyzeColumn } from '../../../../functions/shared/lake/column-analysis.js';
 import { EncodingScratch } from '../../../../functions/shared/lake/encoding-scratch.js';
 import type { ParquetColumnSpec } from '../../../../functions/shared/lake/parquet-writer.js';
 
@@ -29,9 +29,32 @@ describe('Function: analyzeColumn', () => {
     const dropped = analyzeColumn(ZONE, unique, 100, 1 << 20, new EncodingScratch());
 
     // Assess
-    expect(kept.dictionary?.entries).toEqual(['ward-a', 'lab']);
+    expect(kept.dictionary?.size).toBe(2);
+    expect([...(kept.dictionary?.indices ?? [])].slice(0, 4)).toEqual([0, 1, 0, 1]);
     expect(kept.definitionLevels).toBeUndefined();
     expect(dropped.dictionary).toBeUndefined();
+  });
+
+  it('names the column, the row and the value it rejects', () => {
+    // Act & Assess
+    expect(() => analyzeColumn(PORT, [1, null, 'x'], 3, 0, new EncodingScratch())).toThrow(
+      'column \'dst_port\' (INT32) row 2: expected an integer in [-2147483648, 2147483647] or null, got "x"',
+    );
+    expect(() => analyzeColumn(ZONE, ['a', null], 2, 0, new EncodingScratch())).toThrow(
+      "column 'src_zone' (STRING) row 1: expected a value (the column is not nullable), got null",
+    );
+  });
+
+  it('checks numbers appended to a buffer directly, naming their row', () => {
+    // Prepare
+    const scratch = new EncodingScratch();
+    const buffer = scratch.numberColumn(true);
+    buffer.appendNull();
+    buffer.append(80);
+    buffer.append(2 ** 40);
+
+    // Act & Assess
+    expect(() => analyzeBuffer(PORT, buffer, 3, 0, scratch)).toThrow(/row 2: expected an integer/);
   });
 
   it('writes no dictionary when maxDictionaryBytes is 0', () => {

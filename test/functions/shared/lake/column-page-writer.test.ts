@@ -133,4 +133,25 @@ describe('Class: ColumnPageWriter', () => {
     );
     expect(written[1]?.header.compressed_page_size).toBeLessThan(100);
   });
+
+  it('judges a first data page over 64 KiB on its first 64 KiB', () => {
+    // Prepare: random bytes first, then a long compressible run
+    const { target, pages } = setup(0.2);
+    const body = new Uint8Array(256 * 1024);
+    let seed = 7;
+    for (let i = 0; i < 64 * 1024; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      body[i] = seed >>> 24;
+    }
+
+    // Act
+    pages.startChunk(false);
+    pages.body.writeBytes(body);
+    pages.emitDataPage(Encoding.PLAIN, body.length);
+    const layout = pages.finishChunk();
+
+    // Assess: the whole page would shrink by 75 %, its sample does not
+    expect(layout.codec).toBe(CompressionCodec.UNCOMPRESSED);
+    expect(readPages(target.toBytes())[0]?.header.compressed_page_size).toBe(body.length);
+  });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FLOW_COLUMNS } from '../../../../functions/shared/flow-record.js';
 import { MemorySink } from '../../../../functions/shared/lake/byte-sink.js';
+import { appendValue } from '../../../../functions/shared/lake/column-analysis.js';
+import type { RowGroupColumns } from '../../../../functions/shared/lake/row-group-columns.js';
 import { SharedRowGroupEncoder } from '../../../../functions/shared/lake/shared-row-group-encoder.js';
 
 type Value = number | string | null;
@@ -17,8 +19,19 @@ function rowGroup(rows: number, seed: number): Value[][] {
   );
 }
 
+/** The values of a row group in the encoder's column buffers. */
+function buffered(encoder: SharedRowGroupEncoder, group: Value[][]): RowGroupColumns {
+  const columns = encoder.createColumns();
+  FLOW_COLUMNS.forEach((column, i) => {
+    for (const value of group[i] ?? []) {
+      appendValue(column, columns.columns[i] as RowGroupColumns['columns'][number], value);
+    }
+  });
+  return columns;
+}
+
 describe('Lake: SharedRowGroupEncoder detached row groups', () => {
-  it('appends row groups encoded on their own as the bytes writeRowGroup writes', () => {
+  it('appends row groups of column buffers encoded on their own as writeRowGroup writes them', () => {
     // Prepare
     const groups = [rowGroup(50, 1), rowGroup(3000, 2), rowGroup(1, 3)];
     const encoder = new SharedRowGroupEncoder(FLOW_COLUMNS);
@@ -29,7 +42,7 @@ describe('Lake: SharedRowGroupEncoder detached row groups', () => {
     const direct = encoder.open(expected);
     for (const group of groups) encoder.writeRowGroup(direct, group);
     encoder.finish(direct);
-    const detached = groups.map((group) => encoder.encodeDetached(group));
+    const detached = groups.map((group) => encoder.encodeDetachedColumns(buffered(encoder, group)));
     const relocated = encoder.open(actual);
     for (const group of detached) if (group !== null) encoder.append(relocated, group);
     encoder.finish(relocated);
@@ -43,7 +56,7 @@ describe('Lake: SharedRowGroupEncoder detached row groups', () => {
     const encoder = new SharedRowGroupEncoder(FLOW_COLUMNS);
 
     // Act
-    const group = encoder.encodeDetached(FLOW_COLUMNS.map(() => []));
+    const group = encoder.encodeDetachedColumns(encoder.createColumns());
 
     // Assess
     expect(group).toBeNull();

@@ -1,48 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EncodingScratch } from '../../../../functions/shared/lake/encoding-scratch.js';
-import {
-  buildNumberDictionary,
-  StringDictionaryBuilder,
-} from '../../../../functions/shared/lake/value-dictionary.js';
-
-function buildStrings(values: readonly string[], maxBytes = 1 << 20) {
-  const builder = new StringDictionaryBuilder(maxBytes, values.length, new EncodingScratch());
-  for (const value of values) builder.add(value);
-  return builder.finish();
-}
-
-describe('Class: StringDictionaryBuilder', () => {
-  it('keeps entries in first-seen order and an index per value', () => {
-    // Act
-    const dictionary = buildStrings(['b', 'a', 'b', 'b', 'é', 'a']);
-
-    // Assess
-    expect(dictionary?.entries).toEqual(['b', 'a', 'é']);
-    expect([...(dictionary?.indices ?? [])]).toEqual([0, 1, 0, 0, 2, 1]);
-    expect(dictionary?.entryBytes).toBe(4 + 1 + 4 + 1 + 4 + 2);
-  });
-
-  it('gives up once the PLAIN entries exceed maxBytes', () => {
-    // Act
-    const dictionary = buildStrings(['aaaa', 'bbbb', 'cccc'], 16);
-
-    // Assess
-    expect(dictionary).toBeUndefined();
-  });
-
-  it('gives up when the first 8192 values are mostly distinct', () => {
-    // Prepare
-    const values = Array.from({ length: 10_000 }, (_, i) => (i < 8192 ? `u${i}` : 'x'));
-
-    // Act & Assess
-    expect(buildStrings(values)).toBeUndefined();
-  });
-
-  it('is off when maxBytes is 0', () => {
-    // Act & Assess
-    expect(buildStrings(['a'], 0)).toBeUndefined();
-  });
-});
+import { buildNumberDictionary } from '../../../../functions/shared/lake/value-dictionary.js';
 
 describe('Function: buildNumberDictionary', () => {
   it('maps integers beyond 2^32 and negatives to entries in first-seen order', () => {
@@ -81,5 +39,22 @@ describe('Function: buildNumberDictionary', () => {
     // Act & Assess
     expect(buildNumberDictionary(Float64Array.of(1, 2, 3), 8, 16, scratch)).toBeUndefined();
     expect(buildNumberDictionary(distinct, 4, 1 << 20, scratch)).toBeUndefined();
+  });
+
+  it('gives the same dictionary indexing small values directly, and leaves its table clean', () => {
+    // Prepare
+    const scratch = new EncodingScratch();
+    const values = Float64Array.from({ length: 9000 }, (_, i) => (i * 7919) % 700);
+    const hashed = buildNumberDictionary(values, 4, 1 << 20, new EncodingScratch());
+
+    // Act
+    const direct = buildNumberDictionary(values, 4, 1 << 20, scratch, 0, 699);
+    const abandoned = buildNumberDictionary(Float64Array.of(1, 2, 3), 4, 8, scratch, 1, 3);
+
+    // Assess
+    expect(direct?.entries).toEqual(hashed?.entries);
+    expect([...(direct?.indices ?? [])]).toEqual([...(hashed?.indices ?? [])]);
+    expect(abandoned).toBeUndefined();
+    expect(scratch.directIds(1 << 16).every((id) => id === 0)).toBe(true);
   });
 });

@@ -3,16 +3,18 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createScannedFlow,
-  type LineOutcome,
-} from '../../../../functions/shared/parsers/line-parser.js';
+import { parseIpv4 } from '../../../../functions/shared/enrich/ip-address.js';
+import type { ParsedFlow } from '../../../../functions/shared/flow-record.js';
+import { ScannedFlow } from '../../../../functions/shared/parsers/line-parser.js';
 import { probeVpcFlowLog } from '../../../../functions/shared/parsers/vpc-flow-log.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/parsers/vpc');
 const KEY = 'AWSLogs/123456789010/vpcflowlogs/us-east-1/2026/11/29/flows.log';
 
-/** Runs both entry points of two parsers over the same lines and returns what each produced. */
+/**
+ * Runs both entry points of two parsers over the same lines, as ingest does: `scanLine` over the
+ * lines' bytes, falling back to `parseLine` on the decoded line; returns what each produced.
+ */
 function bothWays(lines: readonly string[]): { slow: unknown[]; fast: unknown[] } {
   const create = () => {
     const verdict = probeVpcFlowLog(lines.filter((l) => l.trim() !== '').slice(0, 1));
@@ -21,19 +23,46 @@ function bothWays(lines: readonly string[]): { slow: unknown[]; fast: unknown[] 
   };
   const slowParser = create();
   const fastParser = create();
-  const flow = createScannedFlow();
-  const slow: unknown[] = [];
+  const slow = lines.map((line, i) => slowParser.parseLine(line, i + 1));
+  const bytes = Buffer.from(lines.join('\n'), 'utf8');
+  const flow = new ScannedFlow();
   const fast: unknown[] = [];
-  lines.forEach((line, i) => {
-    slow.push(slowParser.parseLine(line, i + 1));
-    const outcome = fastParser.parseLineInto?.(line, i + 1, flow) as LineOutcome | null;
-    if (outcome !== null) fast.push(outcome);
-    else {
-      const { srcIpv4: _src, dstIpv4: _dst, ...parsed } = flow;
-      fast.push({ kind: 'flow', flow: parsed });
+  for (let start = 0, n = 1; start < bytes.length || n <= lines.length; n++) {
+    if (fastParser.scanLine?.(bytes, start, bytes.length, flow)) {
+      fast.push({ kind: 'flow', flow: parsedFrom(flow, bytes) });
+    } else {
+      fast.push(fastParser.parseLine(bytes.toString('utf8', start, flow.lineEnd), n));
     }
-  });
+    start = flow.lineEnd + 1;
+  }
   return { slow, fast };
+}
+
+/** The `ParsedFlow` a scanned flow stands for, checking its IPv4 numbers on the way. */
+function parsedFrom(flow: ScannedFlow, bytes: Buffer): ParsedFlow {
+  const src = bytes.toString('latin1', flow.srcStart, flow.srcEnd);
+  const dst = bytes.toString('latin1', flow.dstStart, flow.dstEnd);
+  expect([flow.srcIpv4, flow.dstIpv4]).toEqual([parseIpv4(src), parseIpv4(dst)]);
+  const orNull = (n: number) => (n < 0 ? null : n);
+  const sensor = Buffer.from(flow.sensor.subarray(0, flow.sensorLength)).toString('utf8');
+  expect(flow.sensorUtf16).toBe(sensor.length);
+  return {
+    start_time: flow.startTime,
+    end_time: flow.endTime,
+    src_ip: src,
+    dst_ip: dst,
+    src_port: orNull(flow.srcPort),
+    dst_port: orNull(flow.dstPort),
+    protocol: flow.protocol,
+    bytes_out: orNull(flow.bytesOut),
+    packets_out: orNull(flow.packetsOut),
+    bytes_in: orNull(flow.bytesIn),
+    packets_in: orNull(flow.packetsIn),
+    action: flow.action,
+    tcp_flags: orNull(flow.tcpFlags),
+    conn_state: flow.connState,
+    sensor,
+  };
 }
 
 function fixtureLines(file: string): string[] {
@@ -42,7 +71,7 @@ function fixtureLines(file: string): string[] {
   return text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
-describe('Parser: VPC parseLineInto, the allocation-free path', () => {
+describe('Parser: VPC scanLine, the path from bytes', () => {
   it.each(readdirSync(FIXTURES).filter((f) => !f.endsWith('.json')))(
     'gives the outcomes of parseLine on fixture %s',
     (file) => {
@@ -77,6 +106,7 @@ describe('Parser: VPC parseLineInto, the allocation-free path', () => {
       '::1',
       'é',
       '\u00a0',
+      '\r',
       '1',
       '17',
       '58',

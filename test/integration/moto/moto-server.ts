@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { freePort } from '../free-port.js';
 
 /** A moto server this process started on 127.0.0.1. */
 export interface MotoServer {
@@ -14,19 +15,6 @@ export interface StartMotoOptions {
   readonly readyTimeoutMs?: number;
   /** @default 'moto_server' */
   readonly command?: string;
-}
-
-/** A port the kernel says is free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {

@@ -11,6 +11,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../free-port.js';
 
 /** Java that Trino 476 runs on (it needs Java 24 or later). */
 export const TRINO_JAVA_HOME = process.env.TRINO_JAVA_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
@@ -56,19 +57,6 @@ export function installTrino(): string {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return out.trim().split('\n').at(-1) as string;
-}
-
-/** A TCP port nobody listens on right now, on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function writeConfig(etc: string, data: string, port: number, root: string, heap: string): void {

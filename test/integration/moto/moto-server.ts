@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { freePort } from '../free-port.js';
 
 /** A moto server this process started on 127.0.0.1. */

@@ -695,9 +695,12 @@ describe('Class: ParquetFileWriter', () => {
   });
 
   describe('property', () => {
+    // hyparquet decodes strings with a default TextDecoder, which drops a leading U+FEFF (byte
+    // order mark): the oracle, not the writer, would lose it (the bytes written are EF BB BF), so
+    // generated strings do not start with one.
     const stringValue = fc.oneof(
       fc.constantFrom('ward-a', 'lab', '', 'é'),
-      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 12 }).filter((text) => !text.startsWith('\uFEFF')),
     );
     const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
     const int64 = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.maxSafeInteger(), fc.integer());

@@ -1,10 +1,27 @@
 import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * The Debian flow tools the exporters test drives, run synchronously with bounded time and
  * output: softflowd reading a pcap, nfdump reading nfcapd files. nfdump prints local times in
  * legacy CSV, so it runs with `TZ=UTC` (the wardflow config says `timezone: UTC`).
  */
+
+/** Debian 12's nfdump (1.7.1), on PATH: the collector and the legacy `-o csv` rendering. */
+export const NFDUMP = 'nfdump';
+
+/**
+ * Debian 13's nfdump (1.7.5), which install.sh unpacks into the cache: the renderings nfdump has
+ * since 1.7.5 (`-o csv` with camelCase tokens, `-o csv:%tok,…`, `-o csv-fast`).
+ */
+export const NFDUMP_DEBIAN_13 = join(
+  process.env.WARDFLOW_CACHE ?? join(homedir(), '.cache', 'wardflow'),
+  'nfdump-debian13',
+  'usr',
+  'bin',
+  'nfdump',
+);
 
 const TIMEOUT_MS = 60_000;
 const MAX_OUTPUT = 64 * 1024 * 1024;
@@ -56,8 +73,8 @@ export function exportWithSoftflowd(pcap: string, port: number, version: 9 | 10)
 }
 
 /** The flow count nfdump reports for all nfcapd files of a folder (`nfdump -R <dir> -I`). */
-export function nfdumpStatFlows(dir: string): number {
-  const run = runTool('nfdump', ['-R', dir, '-I']);
+export function nfdumpStatFlows(dir: string, nfdump = NFDUMP): number {
+  const run = runTool(nfdump, ['-R', dir, '-I']);
   const flows = /^Flows: (\d+)$/m.exec(run.stdout);
   if (run.status !== 0 || flows === null) {
     throw new Error(`nfdump -R ${dir} -I exited ${run.status}: ${run.stdout}${run.stderr}`);
@@ -74,9 +91,12 @@ export function csvSummaryFlows(csv: string): number | undefined {
   return trailer === null ? undefined : Number(trailer[1]);
 }
 
-/** nfdump's version (`nfdump -V` prints e.g. `nfdump: Version: NSEL-NEL1.7.1`). */
-export function nfdumpVersion(): readonly [number, number, number] {
-  const run = runTool('nfdump', ['-V']);
+/**
+ * nfdump's version (`nfdump -V` prints e.g. `nfdump: Version: NSEL-NEL1.7.1` or
+ * `nfdump: Version: 1.7.5-release Options: …`).
+ */
+export function nfdumpVersion(nfdump = NFDUMP): readonly [number, number, number] {
+  const run = runTool(nfdump, ['-V']);
   const version = /(\d+)\.(\d+)\.(\d+)/.exec(run.stdout + run.stderr);
   if (version === null) throw new Error(`nfdump -V printed no version: ${run.stdout}`);
   return [Number(version[1]), Number(version[2]), Number(version[3])];

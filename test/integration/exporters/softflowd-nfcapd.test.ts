@@ -7,6 +7,8 @@ import { runCli } from '../../helpers/run-cli.js';
 import {
   csvSummaryFlows,
   exportWithSoftflowd,
+  NFDUMP,
+  NFDUMP_DEBIAN_13,
   nfdumpStatFlows,
   nfdumpVersion,
   runTool,
@@ -71,6 +73,17 @@ interface Ingested {
 
 const iso = (us: number) => new Date(us / 1000).toISOString();
 
+/** Renderings of nfdump 1.7.5 and the parser variant each must be recognised as. */
+const RENDERINGS_1_7_5 = [
+  { format: 'csv', name: 'csv-1.7.5', variant: 'nfdump-csv-default' },
+  {
+    format: 'csv:%ts,%te,%pr,%sa,%sp,%da,%dp,%flg,%ipkt,%ibyt,%opkt,%obyt',
+    name: 'tokens-1.7.5',
+    variant: 'nfdump-csv-tokens',
+  },
+  { format: 'csv-fast', name: 'csv-fast-1.7.5', variant: 'nfdump-csv-fast' },
+] as const;
+
 describe('Exporters: softflowd → nfcapd → nfdump CSV → wardflow', () => {
   let work = '';
   let config = '';
@@ -103,13 +116,15 @@ describe('Exporters: softflowd → nfcapd → nfdump CSV → wardflow', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  /** Renders the collector's files with `nfdump -R <dir> -o <format>` and ingests the CSV once. */
-  function ingest(version: Version, format: string, name: string): Ingested {
+  /**
+   * Renders the collector's files with `<nfdump> -R <dir> -o <format>` and ingests the CSV once.
+   */
+  function ingest(version: Version, format: string, name: string, nfdump = NFDUMP): Ingested {
     const key = `${version} ${name}`;
     const done = ingested.get(key);
     if (done) return done;
     const dir = (collectors.get(version) as NfcapdCollector).dir;
-    const render = runTool('nfdump', ['-R', dir, '-o', format]);
+    const render = runTool(nfdump, ['-R', dir, '-o', format]);
     expect(render.status, render.stderr).toBe(0);
     const csv = join(work, `v${version}-${name}.csv`);
     writeFileSync(csv, render.stdout);
@@ -209,30 +224,65 @@ describe('Exporters: softflowd → nfcapd → nfdump CSV → wardflow', () => {
     });
   });
 
-  it('renders an explicit csv:%tok layout where nfdump has it (1.7.5+); 1.7.x before refuses it', () => {
-    // Prepare: the fields the parser maps, in an order of our choosing.
-    const format = 'csv:%ts,%te,%pr,%sa,%sp,%da,%dp,%flg,%ipkt,%ibyt,%opkt,%obyt';
-    const [major, minor, patch] = nfdumpVersion();
-    const hasTokens = major > 1 || (major === 1 && (minor > 7 || (minor === 7 && patch >= 5)));
-    const dir = (collectors.get(10) as NfcapdCollector).dir;
+  /**
+   * The same nfcapd files rendered by Debian 13's nfdump 1.7.5 (install.sh unpacks it), whose CSV
+   * families Debian 12's nfdump 1.7.1 does not have: the 10-column default `-o csv` (camelCase
+   * names, millisecond times, no trailer), an explicit `-o csv:%tok,…` layout, and `-o csv-fast`
+   * (epoch milliseconds). nfdump 1.7.5 reads the files nfcapd 1.7.1 wrote.
+   */
+  describe.each(EXPORTS)('nfdump 1.7.5 renderings of $name', ({ version }) => {
+    it('has Debian 13 nfdump 1.7.5 or later to render with', () => {
+      const [major, minor, patch] = nfdumpVersion(NFDUMP_DEBIAN_13);
+      expect(major > 1 || (major === 1 && (minor > 7 || (minor === 7 && patch >= 5)))).toBe(true);
+    });
 
-    if (!hasTokens) {
-      // Act
-      const run = runTool('nfdump', ['-R', dir, '-o', format]);
+    it.each(RENDERINGS_1_7_5)(
+      'ingests -o $format with as many records as nfdump counts, none quarantined',
+      ({ format, name, variant }) => {
+        // Prepare
+        const counted = nfdumpStatFlows((collectors.get(version) as NfcapdCollector).dir);
 
-      // Assess: Debian 12's nfdump 1.7.1 has only legacy csv, json, pipe and fmt: output.
-      expect(run.status).not.toBe(0);
-      expect(`${run.stdout}${run.stderr}`).toContain(`Unknown output mode '${format}'`);
-      return;
-    }
-    // Act
-    const counted = nfdumpStatFlows(dir);
-    const { summary } = ingest(10, format, 'tokens');
+        // Act
+        const { summary } = ingest(version, format, name, NFDUMP_DEBIAN_13);
 
-    // Assess
-    expect(summary.files.map((file) => [file.variant, file.error])).toEqual([
-      ['nfdump-csv-tokens', null],
-    ]);
-    expect(summary).toMatchObject({ records_written: counted, records_quarantined: 0 });
+        // Assess
+        expect(summary.files.map((file) => [file.variant, file.error])).toEqual([[variant, null]]);
+        expect(summary).toMatchObject({
+          records_in: counted,
+          records_written: counted,
+          records_quarantined: 0,
+          records_skipped: 0,
+        });
+      },
+    );
+
+    it.each(RENDERINGS_1_7_5)(
+      'finds the same scans in the -o $format rendering as in the legacy CSV',
+      ({ format, name }) => {
+        // Prepare
+        const legacy = detect(ingest(version, 'csv', 'csv').lake);
+        const { lake } = ingest(version, format, name, NFDUMP_DEBIAN_13);
+
+        // Act
+        const findings = detect(lake);
+
+        // Assess: the same scanners, targets and counts (times differ: legacy CSV has seconds).
+        const scans = (list: readonly Finding[]) =>
+          list
+            .filter((f) => f.detection_id.startsWith('port-scan-'))
+            .map((f) => ({
+              detection_id: f.detection_id,
+              src_ip: f.src_ip,
+              dst_ip: f.dst_ip,
+              dst_port: f.dst_port,
+              severity: f.severity,
+              distinct_hosts: f.metrics.distinct_hosts,
+              distinct_ports: f.metrics.distinct_ports,
+            }))
+            .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+        expect(scans(findings).length).toBeGreaterThanOrEqual(3);
+        expect(scans(findings)).toEqual(scans(legacy));
+      },
+    );
   });
 });

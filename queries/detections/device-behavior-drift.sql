@@ -57,34 +57,35 @@ device_flows AS (
 -- Only initiations make edges: an answer comes from the lower (service) port to a higher
 -- (ephemeral) one, or Zeek saw no handshake to orient it (OTH, SHR, RSTRH). Every attempt the
 -- device makes counts (a blocked call home is still drift); attempts on the device count when it
--- answered them.
+-- answered them. Both roles come from one reading of the records (a join with the two role names
+-- rather than a UNION of two SELECTs, which Athena would scan, and bill, twice).
 device_sides AS (
   SELECT
-    src_ip AS device, src_zone AS device_zone, 'client' AS role, dst_ip AS peer_ip,
-    CASE WHEN dst_zone = 'external' THEN dst_ip ELSE concat('zone ', dst_zone) END AS peer_key,
-    dst_zone = 'external' AS external_peer,
+    device, device_zone, role, peer_ip,
+    CASE WHEN peer_zone = 'external' THEN peer_ip ELSE concat('zone ', peer_zone) END AS peer_key,
+    peer_zone = 'external' AS external_peer,
     dst_port, protocol, start_time, date_trunc('hour', start_time) AS hour, raw_ref, source_type,
-    sensor, bytes_out + coalesce(bytes_in, 0) AS bytes,
-    (src_port IS NULL OR dst_port IS NULL OR src_port >= dst_port)
-      AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH')) AS initiation
-  FROM device_flows
-  WHERE src_zone IN (SELECT zone FROM device_zones)
-  UNION ALL
-  SELECT
-    dst_ip, dst_zone, 'server', src_ip,
-    CASE WHEN src_zone = 'external' THEN src_ip ELSE concat('zone ', src_zone) END,
-    src_zone = 'external',
-    dst_port, protocol, start_time, date_trunc('hour', start_time), raw_ref, source_type, sensor,
-    bytes_out + coalesce(bytes_in, 0),
+    sensor, bytes,
     (src_port IS NULL OR dst_port IS NULL OR src_port >= dst_port)
       AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
       -- An attempt the device refused or never answered is not an edge it used.
-      AND (conn_state IS NULL OR conn_state NOT IN ('S0', 'REJ', 'RSTOS0', 'SH'))
-      AND (action IS NULL OR action <> 'reject')
-  FROM device_flows
-  WHERE dst_zone IN (SELECT zone FROM device_zones)
+      AND (role = 'client' OR conn_state IS NULL OR conn_state NOT IN ('S0', 'REJ', 'RSTOS0', 'SH'))
+      AND (role = 'client' OR action IS NULL OR action <> 'reject') AS initiation
+  FROM (
+    SELECT
+      r.role,
+      CASE r.role WHEN 'client' THEN f.src_ip ELSE f.dst_ip END AS device,
+      CASE r.role WHEN 'client' THEN f.src_zone ELSE f.dst_zone END AS device_zone,
+      CASE r.role WHEN 'client' THEN f.dst_ip ELSE f.src_ip END AS peer_ip,
+      CASE r.role WHEN 'client' THEN f.dst_zone ELSE f.src_zone END AS peer_zone,
+      f.src_port, f.dst_port, f.protocol, f.conn_state, f.action, f.start_time, f.raw_ref,
+      f.source_type, f.sensor, f.bytes_out + coalesce(f.bytes_in, 0) AS bytes
+    FROM device_flows AS f
+    CROSS JOIN (VALUES ('client'), ('server')) AS r (role)
+    WHERE (r.role = 'client' AND f.src_zone IN (SELECT zone FROM device_zones))
+      OR (r.role = 'server' AND f.dst_zone IN (SELECT zone FROM device_zones))
+  ) AS sides
 ),
--- Hours in which each device was seen at all.
 -- The lookback: the same sides rolled up per hour, from the materialized baseline
 -- (queries/baselines/device-profile.sql).
 history_rows AS (
@@ -96,10 +97,20 @@ history_rows AS (
     AND dt BETWEEN :baseline_dt_start AND :window_dt_start
     AND hour >= :baseline_start AND hour < :window_start
 ),
-device_hours AS (
-  SELECT device, hour FROM history_rows
-  UNION
-  SELECT device, hour FROM device_sides
+-- Traffic per device and hour, per vantage point and then the largest view. Its rows are also the
+-- hours in which each device was seen at all.
+volume_hours AS (
+  SELECT device, hour, max(bytes) AS bytes
+  FROM (
+    SELECT device, hour, source_type, sensor, sum(bytes) AS bytes
+    FROM history_rows
+    GROUP BY device, hour, source_type, sensor
+    UNION ALL
+    SELECT device, hour, source_type, sensor, sum(bytes) AS bytes
+    FROM device_sides
+    GROUP BY device, hour, source_type, sensor
+  ) AS per_vantage
+  GROUP BY device, hour
 ),
 -- Edges: first use in the window, last use before it.
 window_edges AS (
@@ -115,221 +126,287 @@ earlier_edges AS (
   GROUP BY device, role, peer_key, dst_port, protocol
 ),
 earlier_ports AS (
-  SELECT device, role, dst_port, protocol, max(last_seen) AS last_use
-  FROM history_rows
-  WHERE initiation
+  SELECT device, role, dst_port, protocol, max(last_use) AS last_use
+  FROM earlier_edges
   GROUP BY device, role, dst_port, protocol
 ),
+-- New edges, with the hours the device was seen in the lookback before each first use.
 new_edges AS (
   SELECT
     w.device, w.role, w.peer_key, w.dst_port, w.protocol, w.first_use,
-    p.last_use IS NULL OR p.last_use < w.first_use - (:window_start - :baseline_start) AS new_port
+    p.last_use IS NULL OR p.last_use < w.first_use - (:window_start - :baseline_start) AS new_port,
+    count(d.hour) AS history_hours
   FROM window_edges AS w
   LEFT JOIN earlier_edges AS e
     ON e.device = w.device AND e.role = w.role AND e.peer_key = w.peer_key
     AND e.dst_port = w.dst_port AND e.protocol = w.protocol
   LEFT JOIN earlier_ports AS p
     ON p.device = w.device AND p.role = w.role AND p.dst_port = w.dst_port AND p.protocol = w.protocol
+  LEFT JOIN volume_hours AS d
+    ON d.device = w.device
+    AND d.hour < date_trunc('hour', w.first_use)
+    AND d.hour >= w.first_use - (:window_start - :baseline_start)
   WHERE e.last_use IS NULL OR e.last_use < w.first_use - (:window_start - :baseline_start)
+  GROUP BY w.device, w.role, w.peer_key, w.dst_port, w.protocol, w.first_use, p.last_use
 ),
 -- The new edges whose novelty the device's history supports (rule of three).
 credible_edges AS (
   SELECT
-    n.device, n.role, n.peer_key, n.dst_port, n.protocol, n.first_use, n.new_port,
+    n.device, n.role, n.peer_key, n.dst_port, n.protocol, n.first_use, n.new_port, n.history_hours,
     bool_or(s.external_peer) AS external_peer,
     min_by(s.peer_ip, s.start_time) AS peer_ip,
     count(DISTINCT CASE
       WHEN s.start_time < n.first_use + INTERVAL '1' HOUR THEN date_trunc('minute', s.start_time)
-    END) AS active_minutes,
-    max(h.history_hours) AS history_hours
+    END) AS active_minutes
   FROM new_edges AS n
   JOIN device_sides AS s
     ON s.device = n.device AND s.role = n.role AND s.peer_key = n.peer_key
     AND s.dst_port = n.dst_port AND s.protocol = n.protocol
     AND s.initiation AND s.start_time >= :window_start
-  JOIN (
-    SELECT e.device, e.role, e.peer_key, e.dst_port, e.protocol, count(d.hour) AS history_hours
-    FROM new_edges AS e
-    LEFT JOIN device_hours AS d
-      ON d.device = e.device
-      AND d.hour < date_trunc('hour', e.first_use)
-      AND d.hour >= e.first_use - (:window_start - :baseline_start)
-    GROUP BY e.device, e.role, e.peer_key, e.dst_port, e.protocol
-  ) AS h
-    ON h.device = n.device AND h.role = n.role AND h.peer_key = n.peer_key
-    AND h.dst_port = n.dst_port AND h.protocol = n.protocol
-  GROUP BY n.device, n.role, n.peer_key, n.dst_port, n.protocol, n.first_use, n.new_port
+  GROUP BY
+    n.device, n.role, n.peer_key, n.dst_port, n.protocol, n.first_use, n.new_port, n.history_hours
   HAVING count(DISTINCT CASE
       WHEN s.start_time < n.first_use + INTERVAL '1' HOUR THEN date_trunc('minute', s.start_time)
-    END) * max(h.history_hours) >= -ln(:miss_probability)
+    END) * n.history_hours >= -ln(:miss_probability)
 ),
--- Traffic per device and hour, per vantage point and then the largest view.
-volume_hours AS (
-  SELECT device, hour, max(bytes) AS bytes
+-- Each device's edge summary and most significant edge, with window functions rather than joins
+-- back: Athena and Trino plan every reference to a WITH query anew, and a query past 150 stages is
+-- refused.
+edge_ranked AS (
+  SELECT
+    c.*,
+    count(*) OVER (PARTITION BY device) AS new_edges,
+    sum(CASE WHEN external_peer THEN 1 ELSE 0 END) OVER (PARTITION BY device) AS new_external_peers,
+    sum(CASE WHEN new_port AND port_rank = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY device) AS new_ports,
+    row_number() OVER (
+      PARTITION BY device ORDER BY external_peer DESC, active_minutes DESC, first_use, peer_key
+    ) = 1 AS top_edge
   FROM (
-    SELECT device, hour, source_type, sensor, sum(bytes) AS bytes
-    FROM history_rows
-    GROUP BY device, hour, source_type, sensor
-    UNION ALL
-    SELECT device, hour, source_type, sensor, sum(bytes) AS bytes
-    FROM device_sides
-    GROUP BY device, hour, source_type, sensor
-  ) AS per_vantage
-  GROUP BY device, hour
+    SELECT
+      e.*,
+      row_number() OVER (
+        PARTITION BY device, role, dst_port, protocol, new_port ORDER BY peer_key
+      ) AS port_rank
+    FROM credible_edges AS e
+  ) AS c
+),
+-- One row per device with new edges: the summary, the top edge, and every record of the new edges
+-- as evidence.
+edge_findings AS (
+  SELECT
+    r.device,
+    max(s.device_zone) AS device_zone,
+    max(r.new_edges) AS new_edges,
+    max(r.new_external_peers) AS new_external_peers,
+    max(r.new_ports) AS new_ports,
+    max(CASE WHEN r.top_edge THEN r.role END) AS role,
+    max(CASE WHEN r.top_edge THEN r.peer_ip END) AS peer_ip,
+    max(CASE WHEN r.top_edge THEN r.dst_port END) AS dst_port,
+    max(CASE WHEN r.top_edge THEN r.protocol END) AS protocol,
+    max(CASE WHEN r.top_edge THEN r.active_minutes END) AS active_minutes,
+    max(CASE WHEN r.top_edge THEN r.history_hours END) AS history_hours,
+    count(*) AS flow_count,
+    min(s.start_time) AS first_seen,
+    max(s.start_time) AS last_seen,
+    slice(array_agg(s.raw_ref ORDER BY s.start_time, s.raw_ref), 1, 20) AS raw_refs
+  FROM edge_ranked AS r
+  JOIN device_sides AS s
+    ON s.device = r.device AND s.role = r.role AND s.peer_key = r.peer_key
+    AND s.dst_port = r.dst_port AND s.protocol = r.protocol
+    AND s.initiation AND s.start_time >= :window_start
+  GROUP BY r.device
 ),
 volume_candidates AS (
   SELECT device, hour, bytes AS volume
   FROM volume_hours
   WHERE hour >= :window_start AND bytes >= :min_bytes
 ),
--- For each candidate hour, the device's observed hours of the lookback before it, zero-filled.
+-- For each candidate hour, the device's observed hours of the lookback before it, zero-filled. The
+-- statistics that follow are those of egress-volume-anomaly, computed the same way (see there):
+-- window functions over the samples, and exact percentiles interpolated between order statistics.
 volume_samples AS (
   SELECT
     c.device, c.hour, c.volume,
     coalesce(v.bytes, 0) AS bytes,
     ln(1 + coalesce(v.bytes, 0)) AS lx,
-    day_of_week(d.hour) = day_of_week(c.hour) AND hour(d.hour) = hour(c.hour) AS same_week_hour,
-    hour(d.hour) = hour(c.hour) AS same_day_hour
+    day_of_week(v.hour) = day_of_week(c.hour) AND hour(v.hour) = hour(c.hour) AS same_week_hour,
+    hour(v.hour) = hour(c.hour) AS same_day_hour
   FROM volume_candidates AS c
-  JOIN device_hours AS d
-    ON d.device = c.device AND d.hour < c.hour
-    AND d.hour >= c.hour - (:window_start - :baseline_start)
-  LEFT JOIN volume_hours AS v ON v.device = d.device AND v.hour = d.hour
+  JOIN volume_hours AS v
+    ON v.device = c.device AND v.hour < c.hour
+    AND v.hour >= c.hour - (:window_start - :baseline_start)
 ),
-volume_buckets AS (
+volume_bucketed AS (
   SELECT
-    device, hour,
-    approx_percentile(CAST(bytes AS DOUBLE), 0.99) AS p99_bytes,
+    s.*,
+    count(*) OVER (PARTITION BY device, hour) AS history_hours,
+    row_number() OVER (PARTITION BY device, hour ORDER BY bytes) AS size_rank,
     CASE
-      WHEN sum(CASE WHEN same_week_hour THEN 1 ELSE 0 END) >= :min_bucket_samples THEN 'hour-of-week'
-      WHEN sum(CASE WHEN same_day_hour THEN 1 ELSE 0 END) >= :min_bucket_samples THEN 'hour-of-day'
-      WHEN count(*) >= :min_overall_samples THEN 'all hours'
+      WHEN sum(CASE WHEN same_week_hour THEN 1 ELSE 0 END) OVER (PARTITION BY device, hour)
+        >= :min_bucket_samples THEN 'hour-of-week'
+      WHEN sum(CASE WHEN same_day_hour THEN 1 ELSE 0 END) OVER (PARTITION BY device, hour)
+        >= :min_bucket_samples THEN 'hour-of-day'
+      WHEN count(*) OVER (PARTITION BY device, hour) >= :min_overall_samples THEN 'all hours'
     END AS baseline
-  FROM volume_samples
-  GROUP BY device, hour
-),
-volume_bucket_samples AS (
-  SELECT s.device, s.hour, s.volume, s.bytes, s.lx, b.baseline, b.p99_bytes
   FROM volume_samples AS s
-  JOIN volume_buckets AS b ON b.device = s.device AND b.hour = s.hour
-  WHERE b.baseline = 'all hours'
-    OR (b.baseline = 'hour-of-week' AND s.same_week_hour)
-    OR (b.baseline = 'hour-of-day' AND s.same_day_hour)
 ),
-volume_medians AS (
+volume_ranked AS (
   SELECT
-    device, hour, max(volume) AS volume, max(baseline) AS baseline, max(p99_bytes) AS p99_bytes,
-    approx_percentile(lx, 0.5) AS median_lx,
-    approx_percentile(CAST(bytes AS DOUBLE), 0.5) AS median_bytes
-  FROM volume_bucket_samples
-  GROUP BY device, hour
+    b.*,
+    CAST(history_hours - 1 AS DOUBLE) * 0.99 AS p99_position,
+    CAST(sum(CASE WHEN in_bucket THEN 1 ELSE 0 END) OVER (PARTITION BY device, hour) - 1 AS DOUBLE)
+      * 0.5 AS median_position,
+    row_number() OVER (PARTITION BY device, hour, in_bucket ORDER BY bytes) AS bucket_rank
+  FROM (
+    SELECT
+      s.*,
+      coalesce(
+        baseline = 'all hours'
+          OR (baseline = 'hour-of-week' AND same_week_hour)
+          OR (baseline = 'hour-of-day' AND same_day_hour),
+        false
+      ) AS in_bucket
+    FROM volume_bucketed AS s
+  ) AS b
+),
+volume_order_statistics AS (
+  SELECT
+    r.*,
+    max(CASE WHEN size_rank = floor(p99_position) + 1 THEN bytes END)
+      OVER (PARTITION BY device, hour) AS p99_below,
+    max(CASE WHEN size_rank = ceil(p99_position) + 1 THEN bytes END)
+      OVER (PARTITION BY device, hour) AS p99_above,
+    max(CASE WHEN in_bucket AND bucket_rank = floor(median_position) + 1 THEN lx END)
+      OVER (PARTITION BY device, hour) AS median_lx_below,
+    max(CASE WHEN in_bucket AND bucket_rank = ceil(median_position) + 1 THEN lx END)
+      OVER (PARTITION BY device, hour) AS median_lx_above,
+    max(CASE WHEN in_bucket AND bucket_rank = floor(median_position) + 1 THEN bytes END)
+      OVER (PARTITION BY device, hour) AS median_bytes_below,
+    max(CASE WHEN in_bucket AND bucket_rank = ceil(median_position) + 1 THEN bytes END)
+      OVER (PARTITION BY device, hour) AS median_bytes_above
+  FROM volume_ranked AS r
+),
+volume_deviations AS (
+  SELECT
+    device, hour, volume, baseline, in_bucket, median_position,
+    p99_below + (p99_position - floor(p99_position)) * (p99_above - p99_below) AS p99_bytes,
+    median_lx,
+    median_bytes_below
+      + (median_position - floor(median_position)) * (median_bytes_above - median_bytes_below)
+      AS median_bytes,
+    abs(lx - median_lx) AS deviation,
+    row_number() OVER (PARTITION BY device, hour, in_bucket ORDER BY abs(lx - median_lx))
+      AS deviation_rank
+  FROM (
+    SELECT
+      o.*,
+      median_lx_below
+        + (median_position - floor(median_position)) * (median_lx_above - median_lx_below)
+        AS median_lx
+    FROM volume_order_statistics AS o
+  ) AS m
+),
+volume_spreads AS (
+  SELECT
+    device, hour, volume, baseline, p99_bytes, median_lx, median_bytes,
+    max(CASE WHEN in_bucket AND deviation_rank = floor(median_position) + 1 THEN deviation END)
+      + (median_position - floor(median_position))
+      * (max(CASE WHEN in_bucket AND deviation_rank = ceil(median_position) + 1 THEN deviation END)
+        - max(CASE WHEN in_bucket AND deviation_rank = floor(median_position) + 1 THEN deviation END))
+      AS mad_lx,
+    avg(CASE WHEN in_bucket THEN deviation END) AS meanad_lx
+  FROM volume_deviations
+  -- A candidate hour without a bucket has no median, hence no score and no finding.
+  WHERE baseline IS NOT NULL
+  GROUP BY device, hour, volume, baseline, p99_bytes, median_position, median_lx, median_bytes
 ),
 volume_scored AS (
   SELECT
-    m.device, m.hour, m.volume, m.baseline, m.median_bytes,
+    device, hour, volume, baseline, median_bytes, p99_bytes,
     CASE
-      WHEN approx_percentile(abs(s.lx - m.median_lx), 0.5) > 0
-        THEN 0.6745 * (ln(1 + m.volume) - m.median_lx) / approx_percentile(abs(s.lx - m.median_lx), 0.5)
-      WHEN avg(abs(s.lx - m.median_lx)) > 0
-        THEN (ln(1 + m.volume) - m.median_lx) / (1.253314 * avg(abs(s.lx - m.median_lx)))
-      WHEN ln(1 + m.volume) > m.median_lx THEN 99.0
+      WHEN mad_lx > 0 THEN 0.6745 * (ln(1 + volume) - median_lx) / mad_lx
+      WHEN meanad_lx > 0 THEN (ln(1 + volume) - median_lx) / (1.253314 * meanad_lx)
+      WHEN ln(1 + volume) > median_lx THEN 99.0
       ELSE 0.0
-    END AS z,
-    m.p99_bytes
-  FROM volume_medians AS m
-  JOIN volume_bucket_samples AS s ON s.device = m.device AND s.hour = m.hour
-  GROUP BY m.device, m.hour, m.volume, m.baseline, m.median_bytes, m.median_lx, m.p99_bytes
+    END AS z
+  FROM volume_spreads
 ),
-volume_flagged AS (
+-- Each device's busiest flagged hour, with the records of that hour as evidence.
+volume_worst AS (
+  SELECT *
+  FROM (
+    SELECT
+      device, hour, volume, baseline, median_bytes, z,
+      row_number() OVER (PARTITION BY device ORDER BY volume DESC, hour) AS rank_by_volume
+    FROM volume_scored
+    WHERE z > :z_threshold AND volume > p99_bytes AND volume - median_bytes >= :min_bytes
+  ) AS flagged
+  WHERE rank_by_volume = 1
+),
+volume_findings AS (
   SELECT
-    device, hour, volume, baseline, median_bytes, z,
-    row_number() OVER (PARTITION BY device ORDER BY volume DESC, hour) AS rank_by_volume,
-    count(*) OVER (PARTITION BY device) AS flagged_hours
-  FROM volume_scored
-  WHERE z > :z_threshold AND volume > p99_bytes AND volume - median_bytes >= :min_bytes
-),
-edge_summary AS (
-  SELECT
-    device,
-    count(*) AS new_edges,
-    sum(CASE WHEN external_peer THEN 1 ELSE 0 END) AS new_external_peers,
-    count(DISTINCT CASE WHEN new_port THEN concat(role, ' ', CAST(dst_port AS VARCHAR), '/', CAST(protocol AS VARCHAR)) END) AS new_ports
-  FROM credible_edges
-  GROUP BY device
-),
-top_edge AS (
-  SELECT
-    device, role, peer_ip, dst_port, protocol, external_peer, active_minutes, history_hours,
-    row_number() OVER (
-      PARTITION BY device ORDER BY external_peer DESC, active_minutes DESC, first_use, peer_key
-    ) AS rank_in_device
-  FROM credible_edges
-),
-drifted AS (
-  SELECT device FROM edge_summary
-  UNION
-  SELECT device FROM volume_flagged
-),
-evidence AS (
-  SELECT
-    s.device,
+    v.device, v.hour, v.volume, v.baseline, v.median_bytes, v.z,
     max(s.device_zone) AS device_zone,
     count(*) AS flow_count,
     min(s.start_time) AS first_seen,
     max(s.start_time) AS last_seen,
-    slice(array_agg(s.raw_ref ORDER BY s.start_time), 1, 20) AS raw_refs
-  FROM device_sides AS s
-  JOIN credible_edges AS c
-    ON c.device = s.device AND c.role = s.role AND c.peer_key = s.peer_key
-    AND c.dst_port = s.dst_port AND c.protocol = s.protocol
-  WHERE s.initiation AND s.start_time >= :window_start
-  GROUP BY s.device
-  UNION ALL
+    slice(array_agg(s.raw_ref ORDER BY s.start_time, s.raw_ref), 1, 20) AS raw_refs
+  FROM volume_worst AS v
+  JOIN device_sides AS s ON s.device = v.device AND s.hour = v.hour
+  GROUP BY v.device, v.hour, v.volume, v.baseline, v.median_bytes, v.z
+),
+-- A device with new edges shows their records; one that only moved more data, its busiest hour's.
+drifted AS (
   SELECT
-    s.device, max(s.device_zone), count(*), min(s.start_time), max(s.start_time),
-    slice(array_agg(s.raw_ref ORDER BY s.start_time), 1, 20)
-  FROM device_sides AS s
-  JOIN volume_flagged AS v ON v.device = s.device AND v.hour = s.hour AND v.rank_by_volume = 1
-  WHERE s.device NOT IN (SELECT device FROM edge_summary)
-  GROUP BY s.device
+    coalesce(e.device, f.device) AS device,
+    coalesce(e.device_zone, f.device_zone) AS device_zone,
+    e.device IS NOT NULL AS has_edges,
+    e.role, e.peer_ip, e.dst_port, e.protocol, e.active_minutes, e.history_hours,
+    coalesce(e.new_edges, 0) AS new_edges,
+    coalesce(e.new_external_peers, 0) AS new_external_peers,
+    coalesce(e.new_ports, 0) AS new_ports,
+    f.device IS NOT NULL AS moved_more, f.hour, f.volume, f.median_bytes, f.z, f.baseline,
+    CASE WHEN e.device IS NOT NULL THEN e.flow_count ELSE f.flow_count END AS flow_count,
+    CASE WHEN e.device IS NOT NULL THEN e.first_seen ELSE f.first_seen END AS first_seen,
+    CASE WHEN e.device IS NOT NULL THEN e.last_seen ELSE f.last_seen END AS last_seen,
+    CASE WHEN e.device IS NOT NULL THEN e.raw_refs ELSE f.raw_refs END AS raw_refs
+  FROM edge_findings AS e
+  FULL OUTER JOIN volume_findings AS f ON f.device = e.device
 )
 SELECT
-  d.device AS src_ip,
-  t.peer_ip AS dst_ip,
-  t.dst_port,
-  t.protocol,
-  v.device_zone AS src_zone,
+  device AS src_ip,
+  peer_ip AS dst_ip,
+  dst_port,
+  protocol,
+  device_zone AS src_zone,
   concat_ws(', ',
-    CASE WHEN coalesce(e.new_external_peers, 0) > 0 THEN 'talked to a new Internet peer' END,
-    CASE WHEN coalesce(e.new_edges, 0) > coalesce(e.new_external_peers, 0) THEN 'used a new internal edge' END,
-    CASE WHEN f.device IS NOT NULL THEN 'moved more data than usual' END) AS reason,
+    CASE WHEN new_external_peers > 0 THEN 'talked to a new Internet peer' END,
+    CASE WHEN new_edges > new_external_peers THEN 'used a new internal edge' END,
+    CASE WHEN moved_more THEN 'moved more data than usual' END) AS reason,
   concat_ws('; ',
-    CASE WHEN t.device IS NOT NULL THEN concat(
-      'first new edge ', t.role, ' ', t.peer_ip, ' ',
-      CASE t.protocol WHEN 6 THEN 'TCP' WHEN 17 THEN 'UDP' ELSE CAST(t.protocol AS VARCHAR) END,
-      '/', coalesce(CAST(t.dst_port AS VARCHAR), '-'),
-      ' (', CAST(e.new_edges AS VARCHAR), ' new edge(s), ',
-      CAST(e.new_external_peers AS VARCHAR), ' new Internet peer(s), ',
-      CAST(e.new_ports AS VARCHAR), ' new port(s))') END,
-    CASE WHEN f.device IS NOT NULL THEN concat(
-      'busiest hour ', CAST(round(CAST(f.volume AS DOUBLE) / 1e6, 1) AS VARCHAR),
-      ' MB against a usual ', CAST(round(f.median_bytes / 1e6, 1) AS VARCHAR),
-      ' MB (', f.baseline, ')') END) AS detail,
-  t.role,
-  coalesce(e.new_edges, 0) AS new_edges,
-  coalesce(e.new_external_peers, 0) AS new_external_peers,
-  coalesce(e.new_ports, 0) AS new_ports,
-  t.active_minutes,
-  t.history_hours,
-  f.hour AS worst_hour,
-  round(CAST(f.volume AS DOUBLE) / 1e6, 1) AS worst_hour_mb,
-  round(f.median_bytes / 1e6, 1) AS median_mb,
-  round(f.z, 2) AS robust_z,
-  f.baseline,
-  CASE WHEN coalesce(e.new_external_peers, 0) > 0 THEN 'high' ELSE 'medium' END AS severity,
-  v.flow_count, v.first_seen, v.last_seen, v.raw_refs
-FROM drifted AS d
-JOIN evidence AS v ON v.device = d.device
-LEFT JOIN edge_summary AS e ON e.device = d.device
-LEFT JOIN top_edge AS t ON t.device = d.device AND t.rank_in_device = 1
-LEFT JOIN volume_flagged AS f ON f.device = d.device AND f.rank_by_volume = 1
+    CASE WHEN has_edges THEN concat(
+      'first new edge ', role, ' ', peer_ip, ' ',
+      CASE protocol WHEN 6 THEN 'TCP' WHEN 17 THEN 'UDP' ELSE CAST(protocol AS VARCHAR) END,
+      '/', coalesce(CAST(dst_port AS VARCHAR), '-'),
+      ' (', CAST(new_edges AS VARCHAR), ' new edge(s), ',
+      CAST(new_external_peers AS VARCHAR), ' new Internet peer(s), ',
+      CAST(new_ports AS VARCHAR), ' new port(s))') END,
+    CASE WHEN moved_more THEN concat(
+      -- Through DECIMAL: Trino renders a DOUBLE as VARCHAR in scientific notation (2.21E1).
+      'busiest hour ', CAST(CAST(round(CAST(volume AS DOUBLE) / 1e6, 1) AS DECIMAL(18, 1)) AS VARCHAR),
+      ' MB against a usual ', CAST(CAST(round(median_bytes / 1e6, 1) AS DECIMAL(18, 1)) AS VARCHAR),
+      ' MB (', baseline, ')') END) AS detail,
+  role,
+  new_edges,
+  new_external_peers,
+  new_ports,
+  active_minutes,
+  history_hours,
+  hour AS worst_hour,
+  round(CAST(volume AS DOUBLE) / 1e6, 1) AS worst_hour_mb,
+  round(median_bytes / 1e6, 1) AS median_mb,
+  round(z, 2) AS robust_z,
+  baseline,
+  CASE WHEN new_external_peers > 0 THEN 'high' ELSE 'medium' END AS severity,
+  flow_count, first_seen, last_seen, raw_refs
+FROM drifted

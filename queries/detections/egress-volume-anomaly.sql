@@ -84,14 +84,20 @@ pair_hours AS (
   FROM vantage_hours
   GROUP BY src_ip, dst_ip, hour
 ),
+-- Each host's upload per hour, and the address it sent most to in that hour (ties: the lower).
 host_hours AS (
-  SELECT src_ip, hour, sum(bytes) AS bytes
-  FROM pair_hours
+  SELECT src_ip, hour, sum(bytes) AS bytes, max(CASE WHEN rank_in_hour = 1 THEN dst_ip END) AS top_destination
+  FROM (
+    SELECT
+      src_ip, dst_ip, hour, bytes,
+      row_number() OVER (PARTITION BY src_ip, hour ORDER BY bytes DESC, dst_ip) AS rank_in_hour
+    FROM pair_hours
+  ) AS ranked_pairs
   GROUP BY src_ip, hour
 ),
 -- Hours of the window in which a host uploaded at least the floor: the only ones that can alert.
 candidates AS (
-  SELECT src_ip, hour, bytes AS upload
+  SELECT src_ip, hour, bytes AS upload, top_destination
   FROM host_hours
   WHERE hour >= :window_start AND bytes >= :min_bytes
 ),
@@ -101,10 +107,12 @@ candidates AS (
 data_hours AS (
   SELECT DISTINCT hour FROM pair_hours
 ),
--- For each candidate hour, the data hours of the lookback before it, zero-filled.
+-- For each candidate hour, the data hours of the lookback before it, zero-filled. A candidate hour
+-- with no data hour before it (the first hour of a lake) has no history, so neither rule can fire
+-- for it, and it drops out here.
 samples AS (
   SELECT
-    c.src_ip, c.hour, c.upload,
+    c.src_ip, c.hour, c.upload, c.top_destination,
     coalesce(h.bytes, 0) AS bytes,
     ln(1 + coalesce(h.bytes, 0)) AS lx,
     day_of_week(o.hour) = day_of_week(c.hour) AND hour(o.hour) = hour(c.hour) AS same_week_hour,
@@ -114,109 +122,169 @@ samples AS (
     ON o.hour < c.hour AND o.hour >= c.hour - (:window_start - :baseline_start)
   LEFT JOIN host_hours AS h ON h.src_ip = c.src_ip AND h.hour = o.hour
 ),
--- The bucket each candidate hour is compared with; NULL when the history is too short for any.
-buckets AS (
+-- The statistics below are window functions over each candidate hour's samples rather than
+-- aggregates joined back to them: Athena and Trino plan every reference to a WITH query anew and
+-- refuse a query past 150 stages. Percentiles interpolate between the order statistics around
+-- position 1 + p (n - 1), as DuckDB's quantile_cont and numpy's default do: exact, and the same on
+-- every engine, where Trino's approx_percentile estimates (on a few dozen samples the estimate can
+-- move a threshold past an hour).
+-- The bucket each candidate hour is compared with (NULL when the history is too short for any),
+-- and each sample's rank by size among all the hour's samples.
+bucketed AS (
   SELECT
-    src_ip, hour,
-    count(*) AS history_hours,
-    approx_percentile(CAST(bytes AS DOUBLE), 0.99) AS p99_bytes,
+    s.*,
+    count(*) OVER (PARTITION BY src_ip, hour) AS history_hours,
+    row_number() OVER (PARTITION BY src_ip, hour ORDER BY bytes) AS size_rank,
     CASE
-      WHEN sum(CASE WHEN same_week_hour THEN 1 ELSE 0 END) >= :min_bucket_samples THEN 'hour-of-week'
-      WHEN sum(CASE WHEN same_day_hour THEN 1 ELSE 0 END) >= :min_bucket_samples THEN 'hour-of-day'
-      WHEN count(*) >= :min_overall_samples THEN 'all hours'
+      WHEN sum(CASE WHEN same_week_hour THEN 1 ELSE 0 END) OVER (PARTITION BY src_ip, hour)
+        >= :min_bucket_samples THEN 'hour-of-week'
+      WHEN sum(CASE WHEN same_day_hour THEN 1 ELSE 0 END) OVER (PARTITION BY src_ip, hour)
+        >= :min_bucket_samples THEN 'hour-of-day'
+      WHEN count(*) OVER (PARTITION BY src_ip, hour) >= :min_overall_samples THEN 'all hours'
     END AS baseline
-  FROM samples
-  GROUP BY src_ip, hour
-),
-bucket_samples AS (
-  SELECT s.src_ip, s.hour, s.bytes, s.lx, b.baseline
   FROM samples AS s
-  JOIN buckets AS b ON b.src_ip = s.src_ip AND b.hour = s.hour
-  WHERE b.baseline = 'all hours'
-    OR (b.baseline = 'hour-of-week' AND s.same_week_hour)
-    OR (b.baseline = 'hour-of-day' AND s.same_day_hour)
 ),
-medians AS (
+-- The samples in the bucket, ranked by size among themselves, and the positions (0-based,
+-- fractional) of the p99 of all samples and of the bucket's median.
+bucket_ranked AS (
   SELECT
-    src_ip, hour, count(*) AS samples,
-    approx_percentile(lx, 0.5) AS median_lx,
-    approx_percentile(CAST(bytes AS DOUBLE), 0.5) AS median_bytes
-  FROM bucket_samples
-  GROUP BY src_ip, hour
+    b.*,
+    CAST(history_hours - 1 AS DOUBLE) * 0.99 AS p99_position,
+    CAST(sum(CASE WHEN in_bucket THEN 1 ELSE 0 END) OVER (PARTITION BY src_ip, hour) - 1 AS DOUBLE)
+      * 0.5 AS median_position,
+    row_number() OVER (PARTITION BY src_ip, hour, in_bucket ORDER BY bytes) AS bucket_rank
+  FROM (
+    SELECT
+      s.*,
+      coalesce(
+        baseline = 'all hours'
+          OR (baseline = 'hour-of-week' AND same_week_hour)
+          OR (baseline = 'hour-of-day' AND same_day_hour),
+        false
+      ) AS in_bucket
+    FROM bucketed AS s
+  ) AS b
 ),
+-- The order statistics on either side of each position (log1p keeps the order of the bytes).
+order_statistics AS (
+  SELECT
+    r.*,
+    max(CASE WHEN size_rank = floor(p99_position) + 1 THEN bytes END)
+      OVER (PARTITION BY src_ip, hour) AS p99_below,
+    max(CASE WHEN size_rank = ceil(p99_position) + 1 THEN bytes END)
+      OVER (PARTITION BY src_ip, hour) AS p99_above,
+    max(CASE WHEN in_bucket AND bucket_rank = floor(median_position) + 1 THEN lx END)
+      OVER (PARTITION BY src_ip, hour) AS median_lx_below,
+    max(CASE WHEN in_bucket AND bucket_rank = ceil(median_position) + 1 THEN lx END)
+      OVER (PARTITION BY src_ip, hour) AS median_lx_above,
+    max(CASE WHEN in_bucket AND bucket_rank = floor(median_position) + 1 THEN bytes END)
+      OVER (PARTITION BY src_ip, hour) AS median_bytes_below,
+    max(CASE WHEN in_bucket AND bucket_rank = ceil(median_position) + 1 THEN bytes END)
+      OVER (PARTITION BY src_ip, hour) AS median_bytes_above
+  FROM bucket_ranked AS r
+),
+-- p99 of all samples, median of the bucket, and each bucket sample's distance from the median.
+deviations AS (
+  SELECT
+    src_ip, hour, upload, top_destination, history_hours, baseline, in_bucket, median_position,
+    lx,
+    p99_below + (p99_position - floor(p99_position)) * (p99_above - p99_below) AS p99_bytes,
+    median_lx,
+    median_bytes_below
+      + (median_position - floor(median_position)) * (median_bytes_above - median_bytes_below)
+      AS median_bytes,
+    abs(lx - median_lx) AS deviation,
+    row_number() OVER (PARTITION BY src_ip, hour, in_bucket ORDER BY abs(lx - median_lx))
+      AS deviation_rank
+  FROM (
+    SELECT
+      o.*,
+      median_lx_below
+        + (median_position - floor(median_position)) * (median_lx_above - median_lx_below)
+        AS median_lx
+    FROM order_statistics AS o
+  ) AS m
+),
+-- The spread of the bucket around its median: MAD, and MeanAD for when the MAD is 0.
 spreads AS (
   SELECT
-    m.src_ip, m.hour, m.samples, m.median_lx, m.median_bytes,
-    approx_percentile(abs(s.lx - m.median_lx), 0.5) AS mad_lx,
-    avg(abs(s.lx - m.median_lx)) AS meanad_lx
-  FROM medians AS m
-  JOIN bucket_samples AS s ON s.src_ip = m.src_ip AND s.hour = m.hour
-  GROUP BY m.src_ip, m.hour, m.samples, m.median_lx, m.median_bytes
+    src_ip, hour, upload, top_destination, history_hours, baseline, p99_bytes, median_lx,
+    median_bytes,
+    sum(CASE WHEN in_bucket THEN 1 ELSE 0 END) AS samples,
+    max(CASE WHEN in_bucket AND deviation_rank = floor(median_position) + 1 THEN deviation END)
+      + (median_position - floor(median_position))
+      * (max(CASE WHEN in_bucket AND deviation_rank = ceil(median_position) + 1 THEN deviation END)
+        - max(CASE WHEN in_bucket AND deviation_rank = floor(median_position) + 1 THEN deviation END))
+      AS mad_lx,
+    avg(CASE WHEN in_bucket THEN deviation END) AS meanad_lx
+  FROM deviations
+  GROUP BY
+    src_ip, hour, upload, top_destination, history_hours, baseline, p99_bytes, median_position,
+    median_lx, median_bytes
 ),
+-- The robust z of each candidate hour (none without a bucket).
 scored AS (
   SELECT
-    c.src_ip, c.hour, c.upload,
-    coalesce(b.history_hours, 0) AS history_hours,
-    b.baseline, b.p99_bytes, s.samples, s.median_bytes,
+    src_ip, hour, upload, top_destination, history_hours, baseline, p99_bytes,
+    CASE WHEN baseline IS NOT NULL THEN samples END AS samples,
+    median_bytes,
     CASE
-      WHEN s.src_ip IS NULL THEN NULL
-      WHEN s.mad_lx > 0 THEN 0.6745 * (ln(1 + c.upload) - s.median_lx) / s.mad_lx
-      WHEN s.meanad_lx > 0 THEN (ln(1 + c.upload) - s.median_lx) / (1.253314 * s.meanad_lx)
-      WHEN ln(1 + c.upload) > s.median_lx THEN 99.0
+      WHEN baseline IS NULL THEN NULL
+      WHEN mad_lx > 0 THEN 0.6745 * (ln(1 + upload) - median_lx) / mad_lx
+      WHEN meanad_lx > 0 THEN (ln(1 + upload) - median_lx) / (1.253314 * meanad_lx)
+      WHEN ln(1 + upload) > median_lx THEN 99.0
       ELSE 0.0
     END AS z
-  FROM candidates AS c
-  LEFT JOIN buckets AS b ON b.src_ip = c.src_ip AND b.hour = c.hour
-  LEFT JOIN spreads AS s ON s.src_ip = c.src_ip AND s.hour = c.hour
+  FROM spreads
 ),
--- Candidate uploads of min_bytes or more to one address in one hour ...
-big_pairs AS (
-  SELECT p.src_ip, p.dst_ip, p.hour, p.bytes
-  FROM pair_hours AS p
-  JOIN candidates AS c ON c.src_ip = p.src_ip AND c.hour = p.hour
-  WHERE p.bytes >= :min_bytes
-),
--- ... to an address new to the host: unused in the lookback before that hour.
-unused_before AS (
-  SELECT b.src_ip, b.dst_ip, b.hour, b.bytes
-  FROM big_pairs AS b
-  LEFT JOIN pair_hours AS k
-    ON k.src_ip = b.src_ip AND k.dst_ip = b.dst_ip
-    AND k.hour < b.hour AND k.hour >= b.hour - (:window_start - :baseline_start)
-  GROUP BY b.src_ip, b.dst_ip, b.hour, b.bytes
-  HAVING count(k.hour) = 0
-),
--- Prevalence of those addresses: internal hosts that opened sessions to them, lookback and window.
--- An address many hosts use (an update or cloud service) is not a first-seen destination.
-prevalence AS (
-  SELECT dst_ip, count(DISTINCT src_ip) AS internal_hosts
+-- Uploads of min_bytes or more to one address in one hour of the window, to an address new to the
+-- host (unused in the lookback before that hour: its previous use is older or there is none) and
+-- that fewer than shared_hosts internal hosts use in the lookback and window: an address many
+-- hosts use (an update or cloud service) is not a first-seen destination.
+pair_history AS (
+  SELECT
+    src_ip, dst_ip, hour, bytes,
+    lag(hour) OVER (PARTITION BY src_ip, dst_ip ORDER BY hour) AS previous_hour,
+    row_number() OVER (PARTITION BY src_ip, dst_ip ORDER BY hour) AS use_number
   FROM pair_hours
-  WHERE dst_ip IN (SELECT dst_ip FROM unused_before)
-  GROUP BY dst_ip
+),
+unused_before AS (
+  SELECT src_ip, dst_ip, hour, bytes
+  FROM (
+    SELECT
+      p.*,
+      sum(CASE WHEN use_number = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY dst_ip) AS internal_hosts
+    FROM pair_history AS p
+  ) AS prevalence
+  WHERE hour >= :window_start AND bytes >= :min_bytes
+    AND (previous_hour IS NULL OR previous_hour < hour - (:window_start - :baseline_start))
+    AND internal_hosts < :shared_hosts
 ),
 -- Contact rate from the first contact on: distinct active minutes in the hour that follows it.
-first_contacts AS (
-  SELECT b.src_ip, b.dst_ip, b.hour, b.bytes, min(e.start_time) AS first_contact
+contacts AS (
+  SELECT
+    b.src_ip, b.dst_ip, b.hour, b.bytes, e.start_time,
+    min(CASE WHEN e.start_time < b.hour + INTERVAL '1' HOUR THEN e.start_time END)
+      OVER (PARTITION BY b.src_ip, b.dst_ip, b.hour) AS first_contact
   FROM unused_before AS b
-  JOIN prevalence AS v ON v.dst_ip = b.dst_ip AND v.internal_hosts < :shared_hosts
   JOIN egress AS e
     ON e.src_ip = b.src_ip AND e.dst_ip = b.dst_ip
-    AND e.start_time >= b.hour AND e.start_time < b.hour + INTERVAL '1' HOUR
-  GROUP BY b.src_ip, b.dst_ip, b.hour, b.bytes
+    AND e.start_time >= b.hour AND e.start_time < b.hour + INTERVAL '2' HOUR
 ),
 new_pairs AS (
   SELECT
-    b.src_ip, b.dst_ip, b.hour, b.bytes,
-    count(DISTINCT date_trunc('minute', e.start_time)) AS active_minutes
-  FROM first_contacts AS b
-  JOIN egress AS e
-    ON e.src_ip = b.src_ip AND e.dst_ip = b.dst_ip
-    AND e.start_time >= b.first_contact AND e.start_time < b.first_contact + INTERVAL '1' HOUR
-  GROUP BY b.src_ip, b.dst_ip, b.hour, b.bytes
+    src_ip, dst_ip, hour, bytes,
+    count(DISTINCT CASE
+      WHEN start_time >= first_contact AND start_time < first_contact + INTERVAL '1' HOUR
+      THEN date_trunc('minute', start_time)
+    END) AS active_minutes
+  FROM contacts
+  GROUP BY src_ip, dst_ip, hour, bytes
 ),
 flagged AS (
   SELECT
-    s.src_ip, s.hour, s.upload, s.history_hours, s.baseline, s.samples, s.median_bytes, s.z,
+    s.src_ip, s.hour, s.upload, s.top_destination, s.history_hours, s.baseline, s.samples,
+    s.median_bytes, s.z,
     s.z > :z_threshold AND s.upload > s.p99_bytes
       AND s.upload - s.median_bytes >= :min_bytes AS above_baseline,
     coalesce(sum(n.bytes), 0) AS new_destination_bytes,
@@ -225,60 +293,66 @@ flagged AS (
   LEFT JOIN new_pairs AS n
     ON n.src_ip = s.src_ip AND n.hour = s.hour
     AND n.active_minutes * s.history_hours >= -ln(:miss_probability)
-  GROUP BY s.src_ip, s.hour, s.upload, s.history_hours, s.baseline, s.samples, s.median_bytes, s.z, s.p99_bytes
+  GROUP BY
+    s.src_ip, s.hour, s.upload, s.top_destination, s.history_hours, s.baseline, s.samples,
+    s.median_bytes, s.z, s.p99_bytes
   HAVING (s.z > :z_threshold AND s.upload > s.p99_bytes
       AND s.upload - s.median_bytes >= :min_bytes) OR count(n.dst_ip) > 0
 ),
 -- One finding per host: its worst flagged hour, with the hours it covers.
-worst AS (
+ranked AS (
   SELECT
     f.*,
     count(*) OVER (PARTITION BY f.src_ip) AS flagged_hours,
     sum(f.upload) OVER (PARTITION BY f.src_ip) AS flagged_bytes,
-    row_number() OVER (PARTITION BY f.src_ip ORDER BY f.upload DESC, f.hour) AS rank_by_upload
+    row_number() OVER (PARTITION BY f.src_ip ORDER BY f.upload DESC, f.hour) = 1 AS worst
   FROM flagged AS f
 ),
-evidence AS (
+-- The evidence is every record of the flagged hours; the worst hour's figures ride along.
+host_findings AS (
   SELECT
-    e.src_ip,
+    r.src_ip,
     max(e.src_zone) AS src_zone,
+    max(CASE WHEN r.worst THEN r.top_destination END) AS dst_ip,
+    max(CASE WHEN r.worst THEN r.hour END) AS worst_hour,
+    max(CASE WHEN r.worst THEN r.upload END) AS upload,
+    bool_or(r.worst AND r.above_baseline) AS above_baseline,
+    max(CASE WHEN r.worst THEN r.new_destinations END) AS new_destinations,
+    max(CASE WHEN r.worst THEN r.new_destination_bytes END) AS new_destination_bytes,
+    max(CASE WHEN r.worst THEN r.baseline END) AS baseline,
+    max(CASE WHEN r.worst THEN r.samples END) AS samples,
+    max(CASE WHEN r.worst THEN r.history_hours END) AS history_hours,
+    max(CASE WHEN r.worst THEN r.median_bytes END) AS median_bytes,
+    max(CASE WHEN r.worst THEN r.z END) AS z,
+    max(r.flagged_hours) AS flagged_hours,
+    max(r.flagged_bytes) AS flagged_bytes,
     count(*) AS flow_count,
     min(e.start_time) AS first_seen,
     max(e.start_time) AS last_seen,
-    slice(array_agg(e.raw_ref ORDER BY e.start_time), 1, 20) AS raw_refs
-  FROM egress AS e
-  JOIN flagged AS f ON f.src_ip = e.src_ip AND f.hour = e.hour
-  GROUP BY e.src_ip
-),
-top_destination AS (
-  SELECT
-    p.src_ip, p.dst_ip,
-    row_number() OVER (PARTITION BY p.src_ip ORDER BY p.bytes DESC, p.dst_ip) AS rank_by_bytes
-  FROM pair_hours AS p
-  JOIN worst AS w ON w.src_ip = p.src_ip AND w.hour = p.hour AND w.rank_by_upload = 1
+    slice(array_agg(e.raw_ref ORDER BY e.start_time, e.raw_ref), 1, 20) AS raw_refs
+  FROM ranked AS r
+  JOIN egress AS e ON e.src_ip = r.src_ip AND e.hour = r.hour
+  GROUP BY r.src_ip
 )
 SELECT
-  w.src_ip, t.dst_ip, v.src_zone,
+  src_ip, dst_ip, src_zone,
   CASE
-    WHEN w.above_baseline AND w.new_destinations > 0 THEN 'above baseline, new destination'
-    WHEN w.above_baseline THEN 'above baseline'
+    WHEN above_baseline AND new_destinations > 0 THEN 'above baseline, new destination'
+    WHEN above_baseline THEN 'above baseline'
     ELSE 'new destination'
   END AS reason,
-  w.hour AS worst_hour,
-  round(CAST(w.upload AS DOUBLE) / 1e6, 1) AS upload_mb,
-  w.upload AS upload_bytes,
-  w.new_destination_bytes,
-  w.new_destinations,
-  w.flagged_hours,
-  round(CAST(w.flagged_bytes AS DOUBLE) / 1e6, 1) AS flagged_mb,
-  coalesce(w.baseline, 'none') AS baseline,
-  coalesce(w.samples, 0) AS samples,
-  w.history_hours,
-  round(coalesce(w.median_bytes, 0) / 1e6, 1) AS median_mb,
-  round(w.z, 2) AS robust_z,
-  CASE WHEN w.upload >= 100 * :min_bytes THEN 'critical' ELSE 'high' END AS severity,
-  v.flow_count, v.first_seen, v.last_seen, v.raw_refs
-FROM worst AS w
-JOIN top_destination AS t ON t.src_ip = w.src_ip AND t.rank_by_bytes = 1
-JOIN evidence AS v ON v.src_ip = w.src_ip
-WHERE w.rank_by_upload = 1
+  worst_hour,
+  round(CAST(upload AS DOUBLE) / 1e6, 1) AS upload_mb,
+  upload AS upload_bytes,
+  new_destination_bytes,
+  new_destinations,
+  flagged_hours,
+  round(CAST(flagged_bytes AS DOUBLE) / 1e6, 1) AS flagged_mb,
+  coalesce(baseline, 'none') AS baseline,
+  coalesce(samples, 0) AS samples,
+  history_hours,
+  round(coalesce(median_bytes, 0) / 1e6, 1) AS median_mb,
+  round(z, 2) AS robust_z,
+  CASE WHEN upload >= 100 * :min_bytes THEN 'critical' ELSE 'high' END AS severity,
+  flow_count, first_seen, last_seen, raw_refs
+FROM host_findings

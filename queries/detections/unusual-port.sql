@@ -115,73 +115,80 @@ client_hours AS (
   FROM (
     SELECT src_ip, dst_port, protocol, hour, first_seen AS first_use
     FROM history_rows
-    WHERE src_ip IN (SELECT src_ip FROM fresh)
     UNION ALL
     SELECT src_ip, dst_port, protocol, date_trunc('hour', start_time), start_time
     FROM flows
     WHERE dt BETWEEN :window_dt_start AND :window_dt_end
       AND start_time >= :window_start AND start_time < :window_end
-      AND src_ip IN (SELECT src_ip FROM fresh)
       AND direction IN ('outbound', 'internal')
       AND protocol IN (6, 17, 132)
       AND dst_port IS NOT NULL
       AND (src_port IS NULL OR src_port >= dst_port)
       AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
   ) AS uses
+  WHERE src_ip IN (SELECT src_ip FROM fresh)
   GROUP BY src_ip, dst_port, protocol, hour
 ),
-prior_use AS (
-  SELECT f.src_ip, f.dst_port, f.protocol, count(c.hour) AS prior_hours
+-- For each fresh port: the hours before its first use in which the host opened anything (its
+-- history), and those in which it already used the port (which make it not new). One pass over
+-- the host's hours, so Trino plans `fresh` and `client_hours` once each.
+new_ports AS (
+  SELECT
+    f.src_ip, f.dst_port, f.protocol, f.src_zone, f.first_use,
+    count(DISTINCT CASE
+      WHEN c.hour < date_trunc('hour', f.first_use)
+        AND c.hour >= f.first_use - (:window_start - :baseline_start)
+      THEN c.hour
+    END) AS history_hours
   FROM fresh AS f
   LEFT JOIN client_hours AS c
-    ON c.src_ip = f.src_ip AND c.dst_port = f.dst_port AND c.protocol = f.protocol
-    AND c.first_start < f.first_use
+    ON c.src_ip = f.src_ip
     AND c.hour >= date_trunc('hour', f.first_use - (:window_start - :baseline_start))
-  GROUP BY f.src_ip, f.dst_port, f.protocol
+    AND c.hour <= f.first_use
+  GROUP BY f.src_ip, f.dst_port, f.protocol, f.src_zone, f.first_use
+  HAVING count(CASE
+      WHEN c.dst_port = f.dst_port AND c.protocol = f.protocol AND c.first_start < f.first_use
+      THEN 1
+    END) = 0
 ),
-host_hours AS (
-  SELECT DISTINCT src_ip, hour FROM client_hours
-),
-history AS (
-  SELECT f.src_ip, f.dst_port, f.protocol, count(h.hour) AS history_hours
-  FROM fresh AS f
-  LEFT JOIN host_hours AS h
-    ON h.src_ip = f.src_ip
-    AND h.hour < date_trunc('hour', f.first_use)
-    AND h.hour >= f.first_use - (:window_start - :baseline_start)
-  GROUP BY f.src_ip, f.dst_port, f.protocol
-),
-new_ports AS (
-  SELECT f.src_ip, f.dst_port, f.protocol, f.src_zone, f.first_use, h.history_hours
-  FROM fresh AS f
-  JOIN prior_use AS p ON p.src_ip = f.src_ip AND p.dst_port = f.dst_port AND p.protocol = f.protocol
-  JOIN history AS h ON h.src_ip = f.src_ip AND h.dst_port = f.dst_port AND h.protocol = f.protocol
-  WHERE p.prior_hours = 0
-),
-activity AS (
+-- The port's use in the window: distinct active minutes in the hour after the first use (each
+-- minute and each destination counted on its first record, so that the aggregation needs no
+-- DISTINCT over two columns, which costs Trino extra stages).
+port_uses AS (
   SELECT
-    n.src_ip, n.dst_port, n.protocol,
-    count(DISTINCT CASE
-      WHEN o.start_time < n.first_use + INTERVAL '1' HOUR THEN date_trunc('minute', o.start_time)
-    END) AS active_minutes,
-    count(DISTINCT o.dst_ip) AS destinations,
-    count(*) AS flow_count,
-    min(o.start_time) AS first_seen,
-    max(o.start_time) AS last_seen,
-    slice(array_agg(o.raw_ref ORDER BY o.start_time), 1, 20) AS raw_refs,
-    min_by(o.dst_ip, o.start_time) AS first_destination
+    n.src_ip, n.dst_port, n.protocol, n.src_zone, n.first_use, n.history_hours,
+    o.dst_ip, o.start_time, o.raw_ref,
+    o.start_time < n.first_use + INTERVAL '1' HOUR
+      AND row_number() OVER (
+        PARTITION BY n.src_ip, n.dst_port, n.protocol, date_trunc('minute', o.start_time)
+        ORDER BY o.start_time
+      ) = 1 AS first_in_minute,
+    row_number() OVER (
+      PARTITION BY n.src_ip, n.dst_port, n.protocol, o.dst_ip ORDER BY o.start_time
+    ) = 1 AS first_to_destination
   FROM new_ports AS n
   JOIN outbound AS o
     ON o.src_ip = n.src_ip AND o.dst_port = n.dst_port AND o.protocol = n.protocol
     AND o.start_time >= :window_start
   WHERE n.history_hours >= :min_history_hours
-  GROUP BY n.src_ip, n.dst_port, n.protocol
+),
+activity AS (
+  SELECT
+    src_ip, dst_port, protocol, src_zone, history_hours,
+    sum(CASE WHEN first_in_minute THEN 1 ELSE 0 END) AS active_minutes,
+    sum(CASE WHEN first_to_destination THEN 1 ELSE 0 END) AS destinations,
+    count(*) AS flow_count,
+    min(start_time) AS first_seen,
+    max(start_time) AS last_seen,
+    slice(array_agg(raw_ref ORDER BY start_time, raw_ref), 1, 20) AS raw_refs,
+    min_by(dst_ip, start_time) AS first_destination
+  FROM port_uses
+  GROUP BY src_ip, dst_port, protocol, src_zone, history_hours
 ),
 qualified AS (
-  SELECT n.src_zone, n.history_hours, a.*
-  FROM new_ports AS n
-  JOIN activity AS a ON a.src_ip = n.src_ip AND a.dst_port = n.dst_port AND a.protocol = n.protocol
-  WHERE a.active_minutes * n.history_hours >= -ln(:miss_probability)
+  SELECT *
+  FROM activity
+  WHERE active_minutes * history_hours >= -ln(:miss_probability)
 ),
 ranked AS (
   SELECT

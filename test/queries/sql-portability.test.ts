@@ -154,7 +154,8 @@ function calledFunctions(sql: string): string[] {
     .replace(/'(?:[^']|'')*'/g, "''")
     .replace(/"(?:[^"]|"")*"/g, '""');
   const names = new Set<string>();
-  for (const match of code.matchAll(/\b([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/g)) {
+  // A name after AS with a parenthesis is a table alias with its column names (`AS r (role)`).
+  for (const match of code.matchAll(/(?<!\bAS\s+)\b([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/gi)) {
     const name = (match[1] as string).toLowerCase();
     if (!SYNTAX.has(name)) names.add(name);
   }

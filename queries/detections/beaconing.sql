@@ -122,7 +122,7 @@ per_source AS (
       CASE WHEN min(protocol) = max(protocol) THEN min(protocol) END AS protocol,
       max(src_zone) AS src_zone, max(dst_zone) AS dst_zone,
       min(start_time) AS first_seen, max(start_time) AS last_seen,
-      slice(array_agg(raw_ref ORDER BY start_time), 1, 20) AS raw_refs,
+      slice(array_agg(raw_ref ORDER BY start_time, raw_ref), 1, 20) AS raw_refs,
       array_agg(CAST(floor(to_unixtime(start_time)) AS BIGINT)) AS ts_list,
       array_agg(bytes_out) AS size_list
     FROM connections

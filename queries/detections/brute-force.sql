@@ -112,7 +112,7 @@ per_target AS (
     sum(records) AS flow_count,
     min(first_seen) AS first_seen,
     max(first_seen) AS last_seen,
-    slice(array_agg(raw_ref ORDER BY first_seen), 1, 20) AS raw_refs
+    slice(array_agg(raw_ref ORDER BY first_seen, raw_ref), 1, 20) AS raw_refs
   FROM attempts
   JOIN bursts
     ON bursts.src_ip = attempts.src_ip AND bursts.dst_ip = attempts.dst_ip

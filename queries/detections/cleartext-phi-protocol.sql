@@ -63,7 +63,7 @@ paths AS (
     count(*) AS sessions,
     sum(s.bytes_out) AS bytes_out, sum(s.bytes_in) AS bytes_in,
     min(s.start_time) AS first_seen, max(s.start_time) AS last_seen,
-    slice(array_agg(s.raw_ref ORDER BY s.start_time), 1, 20) AS raw_refs
+    slice(array_agg(s.raw_ref ORDER BY s.start_time, s.raw_ref), 1, 20) AS raw_refs
   FROM sessions s
   LEFT JOIN probing_sources p ON p.src_ip = s.src_ip AND p.dst_port = s.dst_port
   WHERE s.failed = 0 AND p.src_ip IS NULL

@@ -157,7 +157,7 @@ hour_detail AS (
   SELECT
     r.src_ip,
     max_by(r.dst_port, r.port_hosts) AS dst_port,
-    slice(array_agg(r.raw_ref ORDER BY r.first_seen), 1, 20) AS raw_refs
+    slice(array_agg(r.raw_ref ORDER BY r.first_seen, r.raw_ref), 1, 20) AS raw_refs
   FROM (
     SELECT
       reached.src_ip, reached.dst_port, reached.raw_ref, reached.first_seen,

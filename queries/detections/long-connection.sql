@@ -100,7 +100,7 @@ sessions AS (
     CASE WHEN min(protocol) = max(protocol) THEN min(protocol) END AS protocol,
     max(src_zone) AS src_zone, max(dst_zone) AS dst_zone,
     min(start_time) AS first_seen, max(end_time) AS last_seen,
-    slice(array_agg(raw_ref ORDER BY start_time), 1, 20) AS raw_refs
+    slice(array_agg(raw_ref ORDER BY start_time, raw_ref), 1, 20) AS raw_refs
   FROM numbered
   GROUP BY src_ip, dst_ip, source_type, session
 ),

@@ -132,7 +132,7 @@ activity AS (
     count(*) AS flow_count,
     min(e.start_time) AS first_seen,
     max(e.start_time) AS last_seen,
-    slice(array_agg(e.raw_ref ORDER BY e.start_time), 1, 20) AS raw_refs
+    slice(array_agg(e.raw_ref ORDER BY e.start_time, e.raw_ref), 1, 20) AS raw_refs
   FROM new_pairs AS n
   JOIN in_scope AS e
     ON e.src_ip = n.src_ip AND e.dst_ip = n.dst_ip AND e.start_time >= :window_start

@@ -101,7 +101,7 @@ scans AS (
 evidence AS (
   SELECT
     per_host.src_ip, per_host.dst_port, per_host.protocol,
-    slice(array_agg(per_host.raw_ref ORDER BY per_host.first_seen), 1, 20) AS raw_refs
+    slice(array_agg(per_host.raw_ref ORDER BY per_host.first_seen, per_host.raw_ref), 1, 20) AS raw_refs
   FROM per_host
   JOIN scans
     ON scans.src_ip = per_host.src_ip AND scans.dst_port = per_host.dst_port

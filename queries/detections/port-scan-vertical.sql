@@ -93,7 +93,7 @@ scans AS (
 evidence AS (
   SELECT
     per_port.src_ip, per_port.dst_ip,
-    slice(array_agg(per_port.raw_ref ORDER BY per_port.first_seen), 1, 20) AS raw_refs
+    slice(array_agg(per_port.raw_ref ORDER BY per_port.first_seen, per_port.raw_ref), 1, 20) AS raw_refs
   FROM per_port
   JOIN scans ON scans.src_ip = per_port.src_ip AND scans.dst_ip = per_port.dst_ip
   GROUP BY per_port.src_ip, per_port.dst_ip

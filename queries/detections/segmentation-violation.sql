@@ -156,7 +156,7 @@ per_target AS (
     sum(d.records) AS flow_count,
     min(d.first_seen) AS first_seen,
     max(d.last_seen) AS last_seen,
-    slice(array_agg(d.raw_ref ORDER BY d.first_seen), 1, 20) AS raw_refs
+    slice(array_agg(d.raw_ref ORDER BY d.first_seen, d.raw_ref), 1, 20) AS raw_refs
   FROM denied AS d
   GROUP BY d.client_ip, d.server_ip, d.server_port
   HAVING count(*) >= :min_connections

@@ -112,7 +112,7 @@ per_source AS (
     max(server_listed) AS server_listed,
     count(*) AS flow_count,
     min(start_time) AS first_seen, max(start_time) AS last_seen,
-    slice(array_agg(raw_ref ORDER BY start_time), 1, 20) AS raw_refs
+    slice(array_agg(raw_ref ORDER BY start_time, raw_ref), 1, 20) AS raw_refs
   FROM oriented
   GROUP BY client_ip, server_ip, source_type
 ),

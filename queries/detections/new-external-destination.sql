@@ -76,131 +76,117 @@ history_rows AS (
     AND hour >= :baseline_start AND hour < :window_start
     AND direction = 'outbound'
 ),
-in_scope AS (
-  SELECT o.*, s.device
-  FROM outbound AS o
-  JOIN scope AS s ON s.zone = o.src_zone
-),
--- First contact of each (host, address) pair in the window.
-window_pairs AS (
-  SELECT src_ip, dst_ip, max(device) AS device, max(src_zone) AS src_zone, min(start_time) AS first_contact
-  FROM in_scope
-  WHERE start_time >= :window_start
-  GROUP BY src_ip, dst_ip
-),
--- Pairs the host did not use in the lookback before the first contact.
-last_use AS (
-  SELECT h.src_ip, h.dst_ip, max(h.last_seen) AS last_contact
-  FROM history_rows AS h
-  JOIN scope AS s ON s.zone = h.src_zone
-  GROUP BY h.src_ip, h.dst_ip
-),
-new_pairs AS (
-  SELECT w.*
-  FROM window_pairs AS w
-  LEFT JOIN last_use AS l ON l.src_ip = w.src_ip AND l.dst_ip = w.dst_ip
-  WHERE l.last_contact IS NULL
-    OR l.last_contact < w.first_contact - (:window_start - :baseline_start)
-),
--- The address each host first opened sessions to on each port and protocol (lookback and
--- window): a non-web port first used with a new address is a port the host never used outside.
-port_first_use AS (
-  SELECT src_ip, dst_port, protocol, min_by(dst_ip, first_use) AS first_destination
+-- Every use of an external address, the lookback's hourly rows and the window's records in one
+-- relation, with what each finding needs computed by window functions over it: Athena and Trino
+-- plan (and Athena bills) every reference to a WITH query anew, so the flows and the rollup are
+-- each read once here, and once more for the data hours.
+uses AS (
+  SELECT
+    u.*,
+    -- The address each host first opened sessions to on a port and protocol, lookback and window:
+    -- a non-web port first used with a new address is a port the host never used outside.
+    first_value(dst_ip) OVER (
+      PARTITION BY src_ip, dst_port, protocol, in_scope ORDER BY first_use, dst_ip
+    ) AS port_first_destination,
+    row_number() OVER (PARTITION BY dst_ip, src_ip ORDER BY first_use) AS use_of_pair
   FROM (
-    SELECT h.src_ip, h.dst_ip, h.dst_port, h.protocol, h.first_seen AS first_use
-    FROM history_rows AS h
-    JOIN scope AS s ON s.zone = h.src_zone
-    UNION ALL
-    SELECT src_ip, dst_ip, dst_port, protocol, start_time
-    FROM in_scope
-  ) AS uses
-  GROUP BY src_ip, dst_port, protocol
+    SELECT all_uses.*, src_zone IN (SELECT zone FROM scope) AS in_scope
+    FROM (
+      SELECT
+        src_ip, dst_ip, dst_port, protocol, src_zone, hour, first_seen AS first_use,
+        last_seen AS last_use, false AS in_window, CAST(NULL AS TIMESTAMP) AS start_time,
+        CAST(NULL AS VARCHAR) AS raw_ref, CAST(NULL AS VARCHAR) AS source_type,
+        CAST(NULL AS VARCHAR) AS sensor, CAST(0 AS BIGINT) AS upload
+      FROM history_rows
+      UNION ALL
+      SELECT
+        src_ip, dst_ip, dst_port, protocol, src_zone, date_trunc('hour', start_time), start_time,
+        start_time, true, start_time, raw_ref, source_type, sensor, upload
+      FROM outbound
+    ) AS all_uses
+  ) AS u
+),
+-- Per host and address: the last use in the lookback (in a zone in scope), the first contact in
+-- the window, and the prevalence of the address: internal hosts of any zone that opened sessions
+-- to it, lookback and window (an address many hosts use, an update or cloud service, is not a
+-- first-seen destination).
+pair_uses AS (
+  SELECT
+    u.*,
+    max(CASE WHEN NOT in_window AND in_scope THEN last_use END)
+      OVER (PARTITION BY src_ip, dst_ip) AS last_contact,
+    min(CASE WHEN in_window AND in_scope THEN start_time END)
+      OVER (PARTITION BY src_ip, dst_ip) AS first_contact,
+    sum(CASE WHEN use_of_pair = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY dst_ip) AS internal_hosts
+  FROM uses AS u
+),
+-- The window's records of pairs the host did not use in the lookback before the first contact,
+-- with the upload per vantage point and the use of each port in the pair.
+new_pair_records AS (
+  SELECT
+    p.*,
+    s.device,
+    sum(p.upload) OVER (PARTITION BY p.src_ip, p.dst_ip, p.source_type, p.sensor) AS vantage_upload,
+    count(*) OVER (PARTITION BY p.src_ip, p.dst_ip, p.dst_port, p.protocol) AS port_uses
+  FROM pair_uses AS p
+  JOIN scope AS s ON s.zone = p.src_zone
+  WHERE p.in_window
+    AND (p.last_contact IS NULL
+      OR p.last_contact < p.first_contact - (:window_start - :baseline_start))
 ),
 -- What each new pair did in the window: its contact rate (distinct active minutes in the hour
--- after the first contact) and whether it used a non-web port the host never used outside before.
+-- after the first contact), whether it used a non-web port the host never used outside before,
+-- the upload (the largest view when several sensors saw it), and the port shown (a non-web one if
+-- any, else the most used).
 activity AS (
   SELECT
-    n.src_ip, n.dst_ip,
+    src_ip, dst_ip, max(device) AS device, max(src_zone) AS src_zone, first_contact,
+    internal_hosts,
     count(DISTINCT CASE
-      WHEN e.start_time < n.first_contact + INTERVAL '1' HOUR THEN date_trunc('minute', e.start_time)
+      WHEN start_time < first_contact + INTERVAL '1' HOUR THEN date_trunc('minute', start_time)
     END) AS active_minutes,
     max(CASE
-      WHEN e.protocol IN (6, 17) AND e.dst_port IN (80, 443) THEN 0
-      WHEN f.first_destination = n.dst_ip THEN 1
+      WHEN protocol IN (6, 17) AND dst_port IN (80, 443) THEN 0
+      WHEN port_first_destination = dst_ip THEN 1
       ELSE 0
     END) AS rare_port,
+    max(vantage_upload) AS upload,
+    max(CASE WHEN port_rank = 1 THEN dst_port END) AS dst_port,
+    max(CASE WHEN port_rank = 1 THEN protocol END) AS protocol,
     count(*) AS flow_count,
-    min(e.start_time) AS first_seen,
-    max(e.start_time) AS last_seen,
-    slice(array_agg(e.raw_ref ORDER BY e.start_time, e.raw_ref), 1, 20) AS raw_refs
-  FROM new_pairs AS n
-  JOIN in_scope AS e
-    ON e.src_ip = n.src_ip AND e.dst_ip = n.dst_ip AND e.start_time >= :window_start
-  LEFT JOIN port_first_use AS f
-    ON f.src_ip = e.src_ip AND f.dst_port = e.dst_port AND f.protocol = e.protocol
-  GROUP BY n.src_ip, n.dst_ip
-),
--- Upload to each new address, per vantage point and then the largest view.
-uploads AS (
-  SELECT src_ip, dst_ip, max(bytes) AS upload
+    min(start_time) AS first_seen,
+    max(start_time) AS last_seen,
+    slice(array_agg(raw_ref ORDER BY start_time, raw_ref), 1, 20) AS raw_refs
   FROM (
-    SELECT e.src_ip, e.dst_ip, e.source_type, e.sensor, sum(e.upload) AS bytes
-    FROM in_scope AS e
-    JOIN new_pairs AS n ON n.src_ip = e.src_ip AND n.dst_ip = e.dst_ip
-    WHERE e.start_time >= :window_start
-    GROUP BY e.src_ip, e.dst_ip, e.source_type, e.sensor
-  ) AS per_vantage
-  GROUP BY src_ip, dst_ip
-),
--- The port and protocol shown for each new address: a non-web one if any, else the most used.
-ports AS (
-  SELECT
-    e.src_ip, e.dst_ip, e.dst_port, e.protocol,
-    row_number() OVER (
-      PARTITION BY e.src_ip, e.dst_ip
-      ORDER BY max(CASE WHEN e.protocol IN (6, 17) AND e.dst_port IN (80, 443) THEN 1 ELSE 0 END),
-        count(*) DESC, e.dst_port
-    ) AS rank_by_use
-  FROM in_scope AS e
-  JOIN new_pairs AS n ON n.src_ip = e.src_ip AND n.dst_ip = e.dst_ip
-  WHERE e.start_time >= :window_start
-  GROUP BY e.src_ip, e.dst_ip, e.dst_port, e.protocol
-),
--- Prevalence: internal hosts of any zone that opened sessions to the address, lookback and window.
-prevalence AS (
-  SELECT dst_ip, count(DISTINCT src_ip) AS internal_hosts
-  FROM (
-    SELECT src_ip, dst_ip FROM history_rows
-    UNION ALL
-    SELECT src_ip, dst_ip FROM outbound
-  ) AS pairs
-  WHERE dst_ip IN (SELECT dst_ip FROM new_pairs)
-  GROUP BY dst_ip
+    SELECT
+      r.*,
+      row_number() OVER (
+        PARTITION BY src_ip, dst_ip
+        ORDER BY CASE WHEN protocol IN (6, 17) AND dst_port IN (80, 443) THEN 1 ELSE 0 END,
+          port_uses DESC, dst_port, protocol
+      ) AS port_rank
+    FROM new_pair_records AS r
+  ) AS ranked_records
+  GROUP BY src_ip, dst_ip, first_contact, internal_hosts
 ),
 -- New pairs that carry risk, before the history test: every pair of a medical-device host; in
 -- ePHI zones, data sent, a non-web port new to the host, or beacon-like persistence, to an
 -- address that is not shared.
 candidates AS (
   SELECT
-    n.src_ip, n.dst_ip, n.src_zone, n.device, n.first_contact, a.active_minutes, a.rare_port,
-    a.flow_count, a.first_seen, a.last_seen, a.raw_refs, u.upload, v.internal_hosts,
-    p.dst_port, p.protocol,
+    a.*,
     CASE
-      WHEN n.device = 1 THEN 'medical device, deny by default'
+      WHEN device = 1 THEN 'medical device, deny by default'
       ELSE concat_ws(', ',
-        CASE WHEN u.upload >= :min_upload_bytes THEN 'data sent' END,
-        CASE WHEN a.rare_port = 1 THEN 'new non-web port' END,
-        CASE WHEN a.active_minutes >= :min_active_minutes THEN 'persistent' END)
+        CASE WHEN upload >= :min_upload_bytes THEN 'data sent' END,
+        CASE WHEN rare_port = 1 THEN 'new non-web port' END,
+        CASE WHEN active_minutes >= :min_active_minutes THEN 'persistent' END)
     END AS reason
-  FROM new_pairs AS n
-  JOIN activity AS a ON a.src_ip = n.src_ip AND a.dst_ip = n.dst_ip
-  JOIN uploads AS u ON u.src_ip = n.src_ip AND u.dst_ip = n.dst_ip
-  JOIN prevalence AS v ON v.dst_ip = n.dst_ip
-  JOIN ports AS p ON p.src_ip = n.src_ip AND p.dst_ip = n.dst_ip AND p.rank_by_use = 1
-  WHERE n.device = 1
+  FROM activity AS a
+  WHERE device = 1
     OR (
-      v.internal_hosts < :shared_hosts
-      AND (u.upload >= :min_upload_bytes OR a.rare_port = 1 OR a.active_minutes >= :min_active_minutes)
+      internal_hosts < :shared_hosts
+      AND (upload >= :min_upload_bytes OR rare_port = 1 OR active_minutes >= :min_active_minutes)
     )
 ),
 -- Hours in which the sensors delivered egress records at all, and for each candidate the number of
@@ -210,19 +196,20 @@ data_hours AS (
   UNION
   SELECT date_trunc('hour', start_time) FROM outbound
 ),
-history AS (
-  SELECT c.src_ip, c.dst_ip, count(d.hour) AS history_hours
+qualified AS (
+  SELECT
+    c.src_ip, c.dst_ip, c.device, c.src_zone, c.first_contact, c.internal_hosts,
+    c.active_minutes, c.rare_port, c.upload, c.dst_port, c.protocol, c.flow_count, c.first_seen,
+    c.last_seen, arbitrary(c.raw_refs) AS raw_refs, c.reason, count(d.hour) AS history_hours
   FROM candidates AS c
   LEFT JOIN data_hours AS d
     ON d.hour < date_trunc('hour', c.first_contact)
     AND d.hour >= c.first_contact - (:window_start - :baseline_start)
-  GROUP BY c.src_ip, c.dst_ip
-),
-qualified AS (
-  SELECT c.*, h.history_hours
-  FROM candidates AS c
-  JOIN history AS h ON h.src_ip = c.src_ip AND h.dst_ip = c.dst_ip
-  WHERE c.active_minutes * h.history_hours >= -ln(:miss_probability)
+  GROUP BY
+    c.src_ip, c.dst_ip, c.device, c.src_zone, c.first_contact, c.internal_hosts,
+    c.active_minutes, c.rare_port, c.upload, c.dst_port, c.protocol, c.flow_count, c.first_seen,
+    c.last_seen, c.reason
+  HAVING c.active_minutes * count(d.hour) >= -ln(:miss_probability)
 ),
 -- One finding per new address, at most :max_per_host per host, with the count of all of them.
 ranked AS (

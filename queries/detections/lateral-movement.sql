@@ -97,26 +97,27 @@ pairs AS (
   FROM attempts
   GROUP BY hour_start, src_ip, dst_ip, dst_port
 ),
--- Targets many hosts use over the same protocol in the hour: file, print and directory servers.
-shared_services AS (
-  SELECT hour_start, dst_ip, dst_port
-  FROM pairs
-  WHERE session = 1
-  GROUP BY hour_start, dst_ip, dst_port
-  HAVING count(DISTINCT src_ip) >= :shared_service_clients
-),
+-- Targets many hosts use over the same protocol in the hour (file, print and directory servers)
+-- are left out. A pair row is one source, so counting the rows of a target counts its clients;
+-- window functions rather than joins back keep to one reading of the flows (Athena plans, and
+-- bills, every reference to a WITH query anew).
 reached AS (
   SELECT
     p.hour_start, p.src_ip, p.dst_ip, p.dst_port, p.src_zone, p.first_seen, p.last_seen, p.raw_ref,
     p.records,
     coalesce(z.device, 0) AS device,
     coalesce(z.ephi, 0) AS ephi
-  FROM pairs AS p
-  LEFT JOIN shared_services AS s
-    ON s.hour_start = p.hour_start AND s.dst_ip = p.dst_ip AND s.dst_port = p.dst_port
+  FROM (
+    SELECT
+      pairs.*,
+      sum(session) OVER (PARTITION BY hour_start, dst_ip, dst_port) AS session_clients
+    FROM pairs
+  ) AS p
   LEFT JOIN zone_roles AS z ON z.zone = p.dst_zone
-  WHERE p.session = 1 AND s.dst_ip IS NULL
+  WHERE p.session = 1 AND p.session_clients < :shared_service_clients
 ),
+-- Each source's hours with the targets it reached, the admin port that reached the most of them
+-- (ties: the lower port) and the evidence.
 per_hour AS (
   SELECT
     hour_start, src_ip,
@@ -132,47 +133,36 @@ per_hour AS (
     count(DISTINCT CASE WHEN device = 1 THEN dst_ip END) AS device_hosts,
     sum(records) AS flow_count,
     min(first_seen) AS first_seen,
-    max(last_seen) AS last_seen
-  FROM reached
+    max(last_seen) AS last_seen,
+    max_by(dst_port, port_hosts * 65536 + 65535 - dst_port) AS dst_port,
+    slice(array_agg(raw_ref ORDER BY first_seen, raw_ref), 1, 20) AS raw_refs
+  FROM (
+    SELECT
+      reached.*,
+      count(*) OVER (PARTITION BY hour_start, src_ip, dst_port) AS port_hosts
+    FROM reached
+  ) AS r
   GROUP BY hour_start, src_ip
   HAVING count(DISTINCT dst_ip) >= :min_hosts
 ),
 -- Each source's busiest hour of the window.
 busiest AS (
-  SELECT
-    hour_start, src_ip, src_zone, distinct_hosts, smb_hosts, rpc_hosts, rdp_hosts, winrm_hosts,
-    ssh_hosts, vnc_hosts, ephi_hosts, device_hosts, flow_count, first_seen, last_seen
+  SELECT *
   FROM (
     SELECT
-      hour_start, src_ip, src_zone, distinct_hosts, smb_hosts, rpc_hosts, rdp_hosts, winrm_hosts,
-      ssh_hosts, vnc_hosts, ephi_hosts, device_hosts, flow_count, first_seen, last_seen,
+      per_hour.*,
       row_number() OVER (PARTITION BY src_ip ORDER BY distinct_hosts DESC, hour_start)
         AS rank_in_window
     FROM per_hour
   ) AS ranked
   WHERE rank_in_window = 1
 ),
--- The admin port that reached the most targets in that hour, and the evidence.
-hour_detail AS (
-  SELECT
-    r.src_ip,
-    max_by(r.dst_port, r.port_hosts) AS dst_port,
-    slice(array_agg(r.raw_ref ORDER BY r.first_seen, r.raw_ref), 1, 20) AS raw_refs
-  FROM (
-    SELECT
-      reached.src_ip, reached.dst_port, reached.raw_ref, reached.first_seen,
-      count(*) OVER (PARTITION BY reached.src_ip, reached.dst_port) AS port_hosts
-    FROM reached
-    JOIN busiest ON busiest.src_ip = reached.src_ip AND busiest.hour_start = reached.hour_start
-  ) AS r
-  GROUP BY r.src_ip
-),
 -- Zone rule: may the source's zone administer other hosts at all?
 zoned AS (
   SELECT
     b.hour_start, b.src_ip, b.src_zone, b.distinct_hosts, b.smb_hosts, b.rpc_hosts, b.rdp_hosts,
     b.winrm_hosts, b.ssh_hosts, b.vnc_hosts, b.ephi_hosts, b.device_hosts, b.flow_count,
-    b.first_seen, b.last_seen,
+    b.first_seen, b.last_seen, b.dst_port, b.raw_refs,
     CASE
       WHEN m.configured THEN coalesce(z.management, 0) = 1
       ELSE coalesce(z.restricted, 0) = 0
@@ -181,8 +171,9 @@ zoned AS (
   CROSS JOIN management_configured AS m
   LEFT JOIN zone_roles AS z ON z.zone = b.src_zone
 ),
--- History rule inputs, for sources that may administer: whether the lake reaches back to the
--- start of the lookback, and the admin targets each reached with data on the days before.
+-- History rule inputs: whether the lake reaches back to the start of the lookback, and the admin
+-- targets each source reached with data on the days before (for every source: narrowing it to
+-- the window's sources would read the window's flows once more).
 history_covered AS (
   SELECT count(*) > 0 AS covered
   FROM (SELECT 1 AS present FROM flows WHERE dt = :baseline_dt_start LIMIT 1) AS first_day
@@ -204,7 +195,6 @@ history AS (
     )
     AND coalesce(action, 'accept') <> 'reject'
     AND NOT (packets_out <= 6 AND bytes_out <= 60 * packets_out)
-    AND src_ip IN (SELECT src_ip FROM zoned WHERE may_administer)
   GROUP BY src_ip
 ),
 judged AS (
@@ -212,7 +202,7 @@ judged AS (
     zoned.hour_start, zoned.src_ip, zoned.src_zone, zoned.distinct_hosts, zoned.smb_hosts,
     zoned.rpc_hosts, zoned.rdp_hosts, zoned.winrm_hosts, zoned.ssh_hosts, zoned.vnc_hosts,
     zoned.ephi_hosts, zoned.device_hosts, zoned.flow_count, zoned.first_seen, zoned.last_seen,
-    zoned.may_administer,
+    zoned.dst_port, zoned.raw_refs, zoned.may_administer,
     covered.covered AS history_covered,
     coalesce(h.baseline_hosts, 0) AS baseline_hosts
   FROM zoned
@@ -220,7 +210,7 @@ judged AS (
   LEFT JOIN history AS h ON h.src_ip = zoned.src_ip
 )
 SELECT
-  j.src_ip, d.dst_port, 6 AS protocol, j.src_zone,
+  j.src_ip, j.dst_port, 6 AS protocol, j.src_zone,
   CASE WHEN j.may_administer THEN 'new admin source' ELSE 'zone may not administer' END AS rule,
   j.distinct_hosts, j.smb_hosts, j.rpc_hosts, j.rdp_hosts, j.winrm_hosts, j.ssh_hosts,
   j.vnc_hosts, j.ephi_hosts, j.device_hosts, j.baseline_hosts,
@@ -229,8 +219,7 @@ SELECT
     WHEN j.device_hosts > 0 THEN 'critical'
     ELSE 'high'
   END AS severity,
-  j.flow_count, j.first_seen, j.last_seen, d.raw_refs
+  j.flow_count, j.first_seen, j.last_seen, j.raw_refs
 FROM judged AS j
-JOIN hour_detail AS d ON d.src_ip = j.src_ip
 WHERE NOT j.may_administer
   OR (j.history_covered AND j.baseline_hosts < :min_hosts)

@@ -67,86 +67,127 @@ slots AS (
     regexp_extract(object_ref, '^(.*?)(?:(?:/[0-9]{4}[/-][0-9]{2}[/-][0-9]{2})?/[^/]*)?$', 1),
     slot
 ),
-horizon AS (
-  -- The latest delivery of any source: silences are measured up to it, never to the window end.
-  SELECT max(slot) AS last_slot FROM slots
-),
-streams AS (
+-- Everything below is window functions over the slots and what derives from them, never a join
+-- back: Athena and Trino plan (and Athena bills) every reference to a WITH query anew, and each
+-- reference here would read a week of flows again.
+-- Each stream's deliveries in order: the slot before, the stream's last delivery, the latest
+-- delivery of any source (silences are measured up to it, never to the window end), and the days
+-- before the window on which the stream delivered (its history).
+ordered AS (
   SELECT
-    s.source_type, s.sensor, s.source,
-    min(s.slot) AS first_slot, max(s.slot) AS last_slot, max(s.last_start) AS last_record,
-    -- Days before the window on which the stream delivered: its history.
-    count(DISTINCT CASE
-      WHEN s.slot * 300 < to_unixtime(:window_start) THEN floor(s.slot / 288.0)
-    END) AS history_days
-  FROM slots s
-  GROUP BY s.source_type, s.sensor, s.source
-),
-gaps AS (
-  -- Runs of empty slots between two deliveries ...
-  SELECT
-    source_type, sensor, source,
-    previous_slot + 1 AS first_slot, slot - 1 AS last_slot,
-    previous_last_start AS silent_since, first_start AS resumed_at, FALSE AS ongoing
+    source_type, sensor, source, slot, first_start,
+    lag(slot) OVER (PARTITION BY source_type, sensor, source ORDER BY slot) AS previous_slot,
+    lag(last_start) OVER (PARTITION BY source_type, sensor, source ORDER BY slot)
+      AS previous_last_start,
+    max(slot) OVER (PARTITION BY source_type, sensor, source) AS stream_last_slot,
+    max(last_start) OVER (PARTITION BY source_type, sensor, source) AS stream_last_record,
+    max(slot) OVER () AS horizon_slot,
+    sum(CASE WHEN slot * 300 < to_unixtime(:window_start) AND slot_of_day = 1 THEN 1 ELSE 0 END)
+      OVER (PARTITION BY source_type, sensor, source) AS history_days
   FROM (
     SELECT
-      source_type, sensor, source, slot, first_start,
-      lag(slot) OVER (PARTITION BY source_type, sensor, source ORDER BY slot) AS previous_slot,
-      lag(last_start) OVER (PARTITION BY source_type, sensor, source ORDER BY slot)
-        AS previous_last_start
+      slots.*,
+      row_number() OVER (
+        PARTITION BY source_type, sensor, source, floor(slot / 288.0) ORDER BY slot
+      ) AS slot_of_day
     FROM slots
-  ) ordered
-  WHERE slot - previous_slot > 1
-  UNION ALL
-  -- ... and after a stream's last delivery, up to the latest delivery of any stream.
-  SELECT
-    st.source_type, st.sensor, st.source,
-    st.last_slot + 1 AS first_slot, h.last_slot AS last_slot,
-    st.last_record AS silent_since, CAST(NULL AS TIMESTAMP) AS resumed_at, TRUE AS ongoing
-  FROM streams st
-  CROSS JOIN horizon h
-  WHERE st.last_slot < h.last_slot
+  ) AS numbered
 ),
+-- Runs of empty slots between two deliveries, and after a stream's last delivery up to the latest
+-- delivery of any stream.
 runs AS (
   SELECT
-    g.source_type, g.sensor, g.source, g.first_slot, g.last_slot, g.silent_since, g.resumed_at,
-    g.ongoing, g.last_slot - g.first_slot + 1 AS empty_slots,
+    source_type, sensor, source, first_slot, last_slot, silent_since, resumed_at, ongoing,
+    history_days, last_slot - first_slot + 1 AS empty_slots,
     -- Hours of day (0-23) the run touches; a run of a day or more touches every hour.
-    CAST(floor(mod(g.first_slot, 288) / 12.0) AS INTEGER) AS first_hour,
-    CAST(floor(mod(g.last_slot, 288) / 12.0) AS INTEGER) AS last_hour,
-    st.history_days
-  FROM gaps g
-  JOIN streams st
-    ON st.source_type = g.source_type AND st.sensor = g.sensor AND st.source = g.source
+    CAST(floor(mod(first_slot, 288) / 12.0) AS INTEGER) AS first_hour,
+    CAST(floor(mod(last_slot, 288) / 12.0) AS INTEGER) AS last_hour
+  FROM (
+    SELECT
+      o.source_type, o.sensor, o.source, o.history_days,
+      CASE k.kind WHEN 'between' THEN o.previous_slot + 1 ELSE o.slot + 1 END AS first_slot,
+      CASE k.kind WHEN 'between' THEN o.slot - 1 ELSE o.horizon_slot END AS last_slot,
+      CASE k.kind WHEN 'between' THEN o.previous_last_start ELSE o.stream_last_record END
+        AS silent_since,
+      CASE k.kind WHEN 'between' THEN o.first_start END AS resumed_at,
+      k.kind = 'after' AS ongoing
+    FROM ordered AS o
+    CROSS JOIN (VALUES ('between'), ('after')) AS k (kind)
+    WHERE (k.kind = 'between' AND o.slot - o.previous_slot > 1)
+      OR (k.kind = 'after' AND o.slot = o.stream_last_slot AND o.slot < o.horizon_slot)
+  ) AS gaps
 ),
-compared AS (
-  -- The longest other quiet run of the same stream: at the same hours of day once there is
-  -- enough history, anywhere before that.
+-- The longest other quiet run of the same stream, over all of them and hour by hour: the two
+-- longest runs of the stream, and of each hour of day the stream's runs touch.
+stream_ranked AS (
   SELECT
-    r.source_type, r.sensor, r.source, r.first_slot, r.last_slot, r.silent_since, r.resumed_at,
-    r.ongoing, r.empty_slots,
-    coalesce(max(o.empty_slots), 0) AS usual_quiet_slots
-  FROM runs r
-  LEFT JOIN runs o
-    ON o.source_type = r.source_type AND o.sensor = r.sensor AND o.source = r.source
-    AND o.first_slot <> r.first_slot
-    AND (
-      r.history_days < :min_history_days
-      OR r.empty_slots >= 288 OR o.empty_slots >= 288
-      -- Circular hour ranges overlap when either starts inside the other.
-      OR (r.first_hour <= r.last_hour AND o.first_hour BETWEEN r.first_hour AND r.last_hour)
+    r.*,
+    max(CASE WHEN stream_rank = 1 THEN first_slot END) OVER stream_runs AS longest_first_slot,
+    max(CASE WHEN stream_rank = 1 THEN empty_slots END) OVER stream_runs AS longest_slots,
+    max(CASE WHEN stream_rank = 2 THEN empty_slots END) OVER stream_runs AS second_longest_slots
+  FROM (
+    SELECT
+      runs.*,
+      row_number() OVER (
+        PARTITION BY source_type, sensor, source ORDER BY empty_slots DESC, first_slot
+      ) AS stream_rank
+    FROM runs
+  ) AS r
+  WINDOW stream_runs AS (PARTITION BY source_type, sensor, source)
+),
+run_hours AS (
+  SELECT
+    t.*,
+    max(CASE WHEN hour_rank = 1 THEN first_slot END) OVER hour_runs AS hour_longest_first_slot,
+    max(CASE WHEN hour_rank = 1 THEN empty_slots END) OVER hour_runs AS hour_longest_slots,
+    max(CASE WHEN hour_rank = 2 THEN empty_slots END) OVER hour_runs AS hour_second_longest_slots
+  FROM (
+    SELECT
+      r.*, h.hour_of_day,
+      row_number() OVER (
+        PARTITION BY r.source_type, r.sensor, r.source, h.hour_of_day
+        ORDER BY r.empty_slots DESC, r.first_slot
+      ) AS hour_rank
+    FROM stream_ranked AS r
+    CROSS JOIN (
+      VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15),
+        (16), (17), (18), (19), (20), (21), (22), (23)
+    ) AS h (hour_of_day)
+    WHERE r.empty_slots >= 288
+      OR (r.first_hour <= r.last_hour AND h.hour_of_day BETWEEN r.first_hour AND r.last_hour)
       OR (r.first_hour > r.last_hour
-        AND (o.first_hour >= r.first_hour OR o.first_hour <= r.last_hour))
-      OR (o.first_hour <= o.last_hour AND r.first_hour BETWEEN o.first_hour AND o.last_hour)
-      OR (o.first_hour > o.last_hour
-        AND (r.first_hour >= o.first_hour OR r.first_hour <= o.last_hour))
-    )
+        AND (h.hour_of_day >= r.first_hour OR h.hour_of_day <= r.last_hour))
+  ) AS t
+  WINDOW hour_runs AS (PARTITION BY source_type, sensor, source, hour_of_day)
+),
+-- Compared with the longest other quiet run of the stream at the same hours of day (two runs
+-- share an hour when either starts inside the other, or one lasts a day or more) once there is
+-- enough history, with any other run before that.
+compared AS (
+  SELECT
+    source_type, sensor, source, first_slot, last_slot, silent_since, resumed_at, ongoing,
+    empty_slots,
+    coalesce(
+      CASE
+        WHEN history_days < :min_history_days THEN
+          CASE WHEN longest_first_slot = first_slot THEN second_longest_slots ELSE longest_slots END
+        ELSE max(CASE
+          WHEN hour_longest_first_slot = first_slot THEN hour_second_longest_slots
+          ELSE hour_longest_slots
+        END)
+      END,
+      0
+    ) AS usual_quiet_slots
+  FROM run_hours
   GROUP BY
-    r.source_type, r.sensor, r.source, r.first_slot, r.last_slot, r.silent_since, r.resumed_at,
-    r.ongoing, r.empty_slots
+    source_type, sensor, source, first_slot, last_slot, silent_since, resumed_at, ongoing,
+    empty_slots, history_days, longest_first_slot, longest_slots, second_longest_slots
 )
 SELECT
   source_type, sensor, source,
+  -- The stream and where its silence began: two silences in one window are two findings, and a
+  -- silence still going on keeps its id when a later run sees it end.
+  concat_ws(' ', source_type, sensor, source, CAST(first_slot AS VARCHAR)) AS entity_key,
   CAST(empty_slots * 5 AS BIGINT) AS silent_minutes,
   CAST(usual_quiet_slots * 5 AS BIGINT) AS usual_quiet_minutes,
   ongoing,

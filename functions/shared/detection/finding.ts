@@ -45,6 +45,8 @@ const RESERVED = new Set<string>([
   'flow_count',
   'raw_refs',
   'severity',
+  // Part of the finding id (entityKey), not a measurement.
+  'entity_key',
 ]);
 
 function asString(value: SqlValue | undefined): string | null {

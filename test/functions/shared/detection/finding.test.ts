@@ -85,6 +85,36 @@ describe('Function: toFinding, entities without addresses', () => {
   });
 });
 
+describe('Function: toFinding, entity_key column', () => {
+  const row = { sensor: 'main-campus', silent_minutes: 115, flow_count: 0 };
+
+  it('tells apart findings of one sensor by their entity_key, and keeps it out of the metrics', () => {
+    // Act: two streams of one site, silent in the same window.
+    const a = toFinding(
+      DEFINITION,
+      { ...row, entity_key: 'nfdump main-campus rtr2 100' },
+      START,
+      END,
+    );
+    const b = toFinding(DEFINITION, { ...row, entity_key: 'zeek main-campus dmz 100' }, START, END);
+
+    // Assess
+    expect(a.finding_id).not.toBe(b.finding_id);
+    expect(a.metrics).toEqual({ sensor: 'main-campus', silent_minutes: 115 });
+  });
+
+  it('gives the same id when only the metrics change (a silence that went on longer)', () => {
+    const a = toFinding(DEFINITION, { ...row, entity_key: 'zeek main-campus dmz 100' }, START, END);
+    const b = toFinding(
+      DEFINITION,
+      { ...row, entity_key: 'zeek main-campus dmz 100', silent_minutes: 240 },
+      START,
+      END,
+    );
+    expect(b.finding_id).toBe(a.finding_id);
+  });
+});
+
 describe('Function: renderTemplate', () => {
   it('formats numbers and leaves unknown placeholders visible', () => {
     expect(renderTemplate('{a} {b} {c} {d}', { a: 1234567, b: 0.12345, c: null })).toBe(

@@ -60,6 +60,8 @@ interface TrinoResponse {
     readonly errorName?: string;
     readonly errorType?: string;
   };
+  /** Progress; on the last response, the statement's totals. */
+  readonly stats?: { readonly physicalInputBytes?: number };
 }
 
 const BUSY = new Set([502, 503, 504]);
@@ -78,6 +80,7 @@ export class TrinoEngine implements QueryEngine {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly session: Map<string, string>;
+  private bytesRead = 0;
 
   public constructor(private readonly options: TrinoEngineOptions) {
     this.fetch = options.fetch ?? fetch;
@@ -92,6 +95,14 @@ export class TrinoEngine implements QueryEngine {
 
   public async execute(sql: string): Promise<void> {
     await this.run(sql);
+  }
+
+  /**
+   * Bytes the finished statements read from storage (Trino's `physicalInputBytes`), summed over
+   * the engine's life: what Athena, which bills the data its engine scans, would count.
+   */
+  public get physicalInputBytes(): number {
+    return this.bytesRead;
   }
 
   public async close(): Promise<void> {
@@ -129,7 +140,10 @@ export class TrinoEngine implements QueryEngine {
         }
         for (const values of page.data) rows.push(decodeTrinoRow(columns, values));
       }
-      if (page.nextUri === undefined) return rows;
+      if (page.nextUri === undefined) {
+        this.bytesRead += page.stats?.physicalInputBytes ?? 0;
+        return rows;
+      }
       if (this.now() > deadline) {
         await this.cancel(page);
         throw new QueryExecutionError(

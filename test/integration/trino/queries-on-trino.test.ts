@@ -94,6 +94,21 @@ function linkTree(from: string, to: string): void {
   }
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Bytes of every file under a folder. */
+function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const stat = statSync(path);
+    total += stat.isDirectory() ? treeBytes(path) : stat.size;
+  }
+  return total;
+}
+
 function elapsed(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
@@ -113,6 +128,14 @@ function elapsed(since: number): string {
  */
 const STAGE_BUDGET = 100;
 
+/**
+ * Most bytes all detections together may read over the lake's span, as a multiple of the lake's
+ * flow Parquet: Athena bills the bytes its engine reads, and every reference to a WITH query, or
+ * a second SELECT of the same flows, reads them again. Measured 30× when this was set (README,
+ * "Cost per GB of flow logs"); the budget catches a query that starts reading the flows again.
+ */
+const SCAN_BUDGET = 45;
+
 describe('Queries on Trino (Athena engine v3) and on DuckDB: same results on the same lake', () => {
   const root = mkdtempSync(join(tmpdir(), 'wardflow-trino-it-'));
   const duckLake = join(root, 'duckdb-lake');
@@ -127,6 +150,8 @@ describe('Queries on Trino (Athena engine v3) and on DuckDB: same results on the
   let config: WardflowConfig;
   let duckResult: DetectionRunResult;
   let span: TimeWindow;
+  /** Bytes each detection's windows read on Trino (physical input), by detection id. */
+  const bytesRead = new Map<string, number>();
 
   beforeAll(async () => {
     let started = performance.now();
@@ -279,6 +304,7 @@ describe('Queries on Trino (Athena engine v3) and on DuckDB: same results on the
     'detection %s raises the same findings on Trino',
     async (id, definition) => {
       const started = performance.now();
+      const readBefore = trino.physicalInputBytes;
       const result = await runDetections({
         engine: trino,
         detections: [definition],
@@ -286,7 +312,10 @@ describe('Queries on Trino (Athena engine v3) and on DuckDB: same results on the
         from: span.start,
         to: span.end,
       });
-      timings.push(`Trino ${id}: ${result.queries} queries, ${elapsed(started)}`);
+      bytesRead.set(id, trino.physicalInputBytes - readBefore);
+      timings.push(
+        `Trino ${id}: ${result.queries} queries, ${elapsed(started)}, read ${megabytes(bytesRead.get(id) ?? 0)}`,
+      );
       const comparison = {
         approximate: approximateColumns(definition.sql),
         templates: [definition.findingTemplate, definition.summaryTemplate],
@@ -325,6 +354,19 @@ describe('Queries on Trino (Athena engine v3) and on DuckDB: same results on the
       expect(stages).toBeLessThanOrEqual(STAGE_BUDGET);
     },
   );
+
+  it(`reads at most ${SCAN_BUDGET} times the lake's flows over the span, all detections together`, () => {
+    // Prepare: the flow Parquet the detections ran over.
+    const lakeBytes = treeBytes(join(duckLake, 'flows'));
+    const read = [...bytesRead.values()].reduce((sum, bytes) => sum + bytes, 0);
+
+    // Assess: every detection ran, and Athena would bill about this much.
+    expect(bytesRead.size).toBe(detections.length);
+    timings.push(
+      `all detections read ${megabytes(read)}: ${(read / lakeBytes).toFixed(1)}× the lake's ${megabytes(lakeBytes)} of flows`,
+    );
+    expect(read / lakeBytes).toBeLessThanOrEqual(SCAN_BUDGET);
+  });
 
   it('raises findings on the generated attacks, so the comparison compares something', () => {
     expect(duckResult.findings.length).toBeGreaterThan(5);

@@ -211,6 +211,29 @@ describe('TrinoEngine: client protocol', () => {
     });
   });
 
+  it('sums the bytes finished statements read from storage, as Athena bills scans', async () => {
+    // Prepare: progress figures on the way, the totals on the last response.
+    const { fetcher } = fakeTrino([
+      json({ id: 'q1', nextUri: `${SERVER}/v1/statement/q1/1`, stats: { physicalInputBytes: 0 } }),
+      json({
+        id: 'q1',
+        columns: [{ name: 'n', type: 'bigint' }],
+        stats: { physicalInputBytes: 700 },
+      }),
+      json({ id: 'q2', stats: { physicalInputBytes: 300 } }),
+      json({ id: 'q3' }),
+    ]);
+    const trino = engine(fetcher);
+
+    // Act
+    await trino.query('SELECT count(*) AS n FROM flows');
+    await trino.execute('CREATE SCHEMA x');
+    await trino.execute('DROP SCHEMA x');
+
+    // Assess
+    expect(trino.physicalInputBytes).toBe(1000);
+  });
+
   it("fails with Trino's error name, message and query id", async () => {
     const { fetcher } = fakeTrino([
       json({ id: 'q2', nextUri: `${SERVER}/v1/statement/queued/q2/1` }),

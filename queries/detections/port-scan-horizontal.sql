@@ -75,42 +75,38 @@ per_host AS (
   FROM attempts
   GROUP BY src_ip, dst_port, protocol, dst_ip
 ),
+-- Each probed host with its port's totals (window functions: a join back from a GROUP BY would
+-- read the hour's flows a second time on Athena).
 per_port AS (
   SELECT
-    src_ip, dst_port, protocol,
-    max(src_zone) AS src_zone,
-    count(*) AS distinct_hosts,
-    sum(answered) AS answered_hosts,
-    sum(device_host) AS device_hosts,
-    sum(records) AS flow_count,
-    min(first_seen) AS first_seen,
-    max(last_seen) AS last_seen
+    src_ip, dst_port, protocol, raw_ref, first_seen,
+    max(src_zone) OVER port AS port_zone,
+    count(*) OVER port AS distinct_hosts,
+    sum(answered) OVER port AS answered_hosts,
+    sum(device_host) OVER port AS device_hosts,
+    sum(records) OVER port AS flow_count,
+    min(first_seen) OVER port AS port_first_seen,
+    max(last_seen) OVER port AS port_last_seen
   FROM per_host
-  GROUP BY src_ip, dst_port, protocol
+  WINDOW port AS (PARTITION BY src_ip, dst_port, protocol)
 ),
+-- The scans, with the first record of each probed host as evidence, earliest first.
 scans AS (
   SELECT
-    src_ip, dst_port, protocol, src_zone, distinct_hosts, answered_hosts, device_hosts, flow_count,
-    first_seen, last_seen
+    src_ip, dst_port, protocol, port_zone AS src_zone, distinct_hosts, answered_hosts,
+    device_hosts, flow_count, port_first_seen AS first_seen, port_last_seen AS last_seen,
+    slice(array_agg(raw_ref ORDER BY first_seen, raw_ref), 1, 20) AS raw_refs
   FROM per_port
   WHERE answered_hosts + :failure_weight * (distinct_hosts - answered_hosts) >= :min_hosts
     AND distinct_hosts - answered_hosts >= :min_failed_hosts
     AND CAST(distinct_hosts - answered_hosts AS DOUBLE) / distinct_hosts >= :min_failed_ratio
-),
--- Evidence for the few scans found: the first record of each probed host, earliest first.
-evidence AS (
-  SELECT
-    per_host.src_ip, per_host.dst_port, per_host.protocol,
-    slice(array_agg(per_host.raw_ref ORDER BY per_host.first_seen, per_host.raw_ref), 1, 20) AS raw_refs
-  FROM per_host
-  JOIN scans
-    ON scans.src_ip = per_host.src_ip AND scans.dst_port = per_host.dst_port
-    AND scans.protocol = per_host.protocol
-  GROUP BY per_host.src_ip, per_host.dst_port, per_host.protocol
+  GROUP BY
+    src_ip, dst_port, protocol, port_zone, distinct_hosts, answered_hosts, device_hosts,
+    flow_count, port_first_seen, port_last_seen
 )
 SELECT
-  scans.src_ip, scans.dst_port, scans.protocol, src_zone,
-  CAST(scans.dst_port AS VARCHAR) AS port,
+  src_ip, dst_port, protocol, src_zone,
+  CAST(dst_port AS VARCHAR) AS port,
   distinct_hosts,
   distinct_hosts - answered_hosts AS failed_hosts,
   round(CAST(distinct_hosts - answered_hosts AS DOUBLE) / distinct_hosts, 3) AS failed_ratio,
@@ -122,6 +118,3 @@ SELECT
   END AS severity,
   flow_count, first_seen, last_seen, raw_refs
 FROM scans
-JOIN evidence
-  ON evidence.src_ip = scans.src_ip AND evidence.dst_port = scans.dst_port
-  AND evidence.protocol = scans.protocol

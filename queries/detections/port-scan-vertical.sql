@@ -68,38 +68,36 @@ per_port AS (
   FROM attempts
   GROUP BY src_ip, dst_ip, dst_port
 ),
+-- Each probed port with its target's totals (window functions: a join back from a GROUP BY would
+-- read the hour's flows a second time on Athena).
 per_target AS (
   SELECT
-    src_ip, dst_ip,
-    max(src_zone) AS src_zone,
-    max(dst_zone) AS dst_zone,
-    count(*) AS distinct_ports,
-    count(*) - sum(answered) AS failed_ports,
-    sum(records) AS flow_count,
-    min(first_seen) AS first_seen,
-    max(last_seen) AS last_seen
+    src_ip, dst_ip, raw_ref, first_seen,
+    max(src_zone) OVER target AS target_src_zone,
+    max(dst_zone) OVER target AS target_dst_zone,
+    count(*) OVER target AS distinct_ports,
+    count(*) OVER target - sum(answered) OVER target AS failed_ports,
+    sum(records) OVER target AS flow_count,
+    min(first_seen) OVER target AS target_first_seen,
+    max(last_seen) OVER target AS target_last_seen
   FROM per_port
-  GROUP BY src_ip, dst_ip
+  WINDOW target AS (PARTITION BY src_ip, dst_ip)
 ),
+-- The scans, with the first record of each probed port as evidence, earliest first.
 scans AS (
   SELECT
-    src_ip, dst_ip, src_zone, dst_zone, distinct_ports, failed_ports, flow_count, first_seen,
-    last_seen
+    src_ip, dst_ip, target_src_zone AS src_zone, target_dst_zone AS dst_zone, distinct_ports,
+    failed_ports, flow_count, target_first_seen AS first_seen, target_last_seen AS last_seen,
+    slice(array_agg(raw_ref ORDER BY first_seen, raw_ref), 1, 20) AS raw_refs
   FROM per_target
   WHERE (distinct_ports - failed_ports) + :failure_weight * failed_ports >= :min_ports
     AND CAST(failed_ports AS DOUBLE) / distinct_ports >= :min_failed_ratio
-),
--- Evidence for the few scans found: the first record of each probed port, earliest first.
-evidence AS (
-  SELECT
-    per_port.src_ip, per_port.dst_ip,
-    slice(array_agg(per_port.raw_ref ORDER BY per_port.first_seen, per_port.raw_ref), 1, 20) AS raw_refs
-  FROM per_port
-  JOIN scans ON scans.src_ip = per_port.src_ip AND scans.dst_ip = per_port.dst_ip
-  GROUP BY per_port.src_ip, per_port.dst_ip
+  GROUP BY
+    src_ip, dst_ip, target_src_zone, target_dst_zone, distinct_ports, failed_ports, flow_count,
+    target_first_seen, target_last_seen
 )
 SELECT
-  scans.src_ip, scans.dst_ip, src_zone, dst_zone, distinct_ports, failed_ports,
+  src_ip, dst_ip, src_zone, dst_zone, distinct_ports, failed_ports,
   round(CAST(failed_ports AS DOUBLE) / distinct_ports, 3) AS failed_ratio,
   CASE
     WHEN src_zone = 'external' THEN 'low'
@@ -108,4 +106,3 @@ SELECT
   END AS severity,
   flow_count, first_seen, last_seen, raw_refs
 FROM scans
-JOIN evidence ON evidence.src_ip = scans.src_ip AND evidence.dst_ip = scans.dst_ip

@@ -108,8 +108,9 @@ fresh AS (
   GROUP BY w.src_ip, w.dst_port, w.protocol, w.src_zone, w.first_use
   HAVING count(*) >= :min_history_hours
 ),
--- Everything those hosts opened, to any destination, per port and hour: their client profile and
--- the hours of history it covers (the same initiation rule as above).
+-- Everything hosts opened, to any destination, per port and hour: their client profile and the
+-- hours of history it covers (the same initiation rule as above). For every host, not only those
+-- with fresh ports: narrowing it by `fresh` would plan, and on Athena read, `fresh` twice.
 client_hours AS (
   SELECT src_ip, dst_port, protocol, hour, min(first_use) AS first_start
   FROM (
@@ -126,7 +127,6 @@ client_hours AS (
       AND (src_port IS NULL OR src_port >= dst_port)
       AND (conn_state IS NULL OR conn_state NOT IN ('OTH', 'SHR', 'RSTRH'))
   ) AS uses
-  WHERE src_ip IN (SELECT src_ip FROM fresh)
   GROUP BY src_ip, dst_port, protocol, hour
 ),
 -- For each fresh port: the hours before its first use in which the host opened anything (its

@@ -67,56 +67,65 @@ observed AS (
     count(DISTINCT src_ip) AS network_size
   FROM records
 ),
-destinations AS (
-  SELECT dst_ip, count(DISTINCT src_ip) AS dst_hosts
-  FROM records
-  GROUP BY dst_ip
+-- Each record with its pair's counts and its destination's prevalence (internal hosts calling it),
+-- as window functions: joining aggregates back to the records would read the window's flows again
+-- (Athena plans, and bills, every reference to a WITH query anew).
+counted AS (
+  SELECT
+    r.*,
+    sum(CASE WHEN source_use = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY dst_ip) AS dst_hosts,
+    count(*) OVER (PARTITION BY src_ip, dst_ip, device_source) AS pair_records,
+    sum(failed) OVER (PARTITION BY src_ip, dst_ip, device_source) AS pair_failed_records
+  FROM (
+    SELECT
+      records.*,
+      coalesce(src_zone, '') IN (SELECT zone FROM :zone_tags WHERE tag = 'medical-device')
+        AS device_source,
+      row_number() OVER (PARTITION BY dst_ip, src_ip ORDER BY start_time) AS source_use
+    FROM records
+  ) AS r
 ),
-candidate_pairs AS (
-  -- Pairs worth scoring, found with plain counts on records before anything heavier: at least 4
+candidates AS (
+  -- Records of pairs worth scoring, found with plain counts before anything heavier: at least 4
   -- records (RITA needs >= 4 unique timestamps), a source outside medical-device zones (periodic
   -- by design: new-peer logic covers them), and a destination that is not a fleet endpoint, or a
   -- loop the destination refuses that no other host shares.
-  SELECT r.src_ip, r.dst_ip, d.dst_hosts, o.network_size, o.span_start_s, o.span_end_s
-  FROM (
-    SELECT src_ip, dst_ip, count(*) AS records, sum(failed) AS failed_records
-    FROM records
-    WHERE coalesce(src_zone, '') NOT IN (SELECT zone FROM :zone_tags WHERE tag = 'medical-device')
-    GROUP BY src_ip, dst_ip
-    HAVING count(*) >= 4
-  ) r
-  JOIN destinations d ON d.dst_ip = r.dst_ip
-  CROSS JOIN observed o
-  -- A destination many hosts call on a schedule is a fleet agent (AV, EDR, sync), not C2.
-  WHERE CAST(d.dst_hosts AS DOUBLE) / o.network_size <= :max_prevalence
-    OR (d.dst_hosts = 1 AND CAST(r.failed_records AS DOUBLE) / r.records >= :min_failed_ratio)
+  SELECT c.*, o.network_size, o.span_start_s, o.span_end_s
+  FROM counted AS c
+  CROSS JOIN observed AS o
+  WHERE NOT c.device_source
+    AND c.pair_records >= 4
+    -- A destination many hosts call on a schedule is a fleet agent (AV, EDR, sync), not C2.
+    AND (CAST(c.dst_hosts AS DOUBLE) / o.network_size <= :max_prevalence
+      OR (c.dst_hosts = 1 AND CAST(c.pair_failed_records AS DOUBLE) / c.pair_records >= :min_failed_ratio))
 ),
 connections AS (
   -- One row per connection: Zeek rows are connections; VPC and NetFlow split one connection into
   -- records per aggregation window or active timeout, chained here by 5-tuple.
   SELECT
-    r.src_ip, r.dst_ip, r.source_type,
-    min(r.start_time) AS start_time, sum(r.bytes_out) AS bytes_out, max(r.failed) AS failed,
-    r.dst_port, r.protocol,
-    arbitrary(r.src_zone) AS src_zone, arbitrary(r.dst_zone) AS dst_zone,
-    arbitrary(r.raw_ref) AS raw_ref
-  FROM records r
-  JOIN candidate_pairs c ON c.src_ip = r.src_ip AND c.dst_ip = r.dst_ip
+    src_ip, dst_ip, source_type, dst_hosts, network_size, span_start_s, span_end_s,
+    min(start_time) AS start_time, sum(bytes_out) AS bytes_out, max(failed) AS failed,
+    dst_port, protocol,
+    arbitrary(src_zone) AS src_zone, arbitrary(dst_zone) AS dst_zone,
+    arbitrary(raw_ref) AS raw_ref
+  FROM candidates
   GROUP BY
-    r.src_ip, r.dst_ip, r.src_port, r.dst_port, r.protocol, r.source_type,
-    CASE WHEN r.unidirectional THEN NULL ELSE r.start_time END
+    src_ip, dst_ip, src_port, dst_port, protocol, source_type, dst_hosts, network_size,
+    span_start_s, span_end_s,
+    CASE WHEN unidirectional THEN NULL ELSE start_time END
 ),
 per_source AS (
   -- The same connection is often logged by several sensors: keep the source type that saw most.
   SELECT
     src_ip, dst_ip, source_type, connections, failed_connections, dst_port, protocol, src_zone,
-    dst_zone, first_seen, last_seen, raw_refs, ts_list, size_list,
+    dst_zone, first_seen, last_seen, raw_refs, ts_list, size_list, dst_hosts, network_size,
+    span_start_s, span_end_s,
     row_number() OVER (
       PARTITION BY src_ip, dst_ip ORDER BY connections DESC, source_type
     ) AS source_rank
   FROM (
     SELECT
-      src_ip, dst_ip, source_type,
+      src_ip, dst_ip, source_type, dst_hosts, network_size, span_start_s, span_end_s,
       count(*) AS connections, sum(failed) AS failed_connections,
       CASE WHEN min(dst_port) = max(dst_port) THEN min(dst_port) END AS dst_port,
       CASE WHEN min(protocol) = max(protocol) THEN min(protocol) END AS protocol,
@@ -126,18 +135,17 @@ per_source AS (
       array_agg(CAST(floor(to_unixtime(start_time)) AS BIGINT)) AS ts_list,
       array_agg(bytes_out) AS size_list
     FROM connections
-    GROUP BY src_ip, dst_ip, source_type
+    GROUP BY src_ip, dst_ip, source_type, dst_hosts, network_size, span_start_s, span_end_s
     HAVING count(*) >= 4 AND count(*) < 86400
   ) s
 )
 SELECT
   p.src_ip, p.dst_ip, p.dst_port, p.protocol, p.src_zone, p.dst_zone,
-  p.source_type, p.connections, p.failed_connections, c.dst_hosts, c.network_size,
+  p.source_type, p.connections, p.failed_connections, p.dst_hosts, p.network_size,
   p.first_seen, p.last_seen, p.connections AS flow_count, p.raw_refs,
-  p.ts_list, p.size_list, c.span_start_s, c.span_end_s,
+  p.ts_list, p.size_list, p.span_start_s, p.span_end_s,
   :min_ts_score AS min_ts_score, :min_ds_score AS min_ds_score, :min_threat AS min_threat,
   :max_prevalence AS max_prevalence, :min_failed_ratio AS min_failed_ratio,
   :max_median_bytes AS max_median_bytes
 FROM per_source p
-JOIN candidate_pairs c ON c.src_ip = p.src_ip AND c.dst_ip = p.dst_ip
 WHERE p.source_rank = 1

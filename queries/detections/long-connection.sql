@@ -45,41 +45,45 @@ WITH records AS (
     AND NOT (conn_state IS NULL AND src_port IS NOT NULL AND dst_port IS NOT NULL
       AND ((src_port < 1024 AND dst_port >= 1024) OR (src_port < 32768 AND dst_port >= 32768)))
 ),
-destinations AS (
-  SELECT dst_ip, count(DISTINCT src_ip) AS dst_hosts
-  FROM records
-  GROUP BY dst_ip
-),
 network AS (
   -- Internal hosts with external traffic in the window: the population prevalence is measured in.
   SELECT count(DISTINCT src_ip) AS network_size FROM records
 ),
-candidates AS (
-  -- Pairs that could hold a session of min_duration_s: long enough from first start to last end,
-  -- and enough connected time once gaps up to max_gap_s are bridged.
-  SELECT src_ip, dst_ip, source_type
-  FROM records
-  GROUP BY src_ip, dst_ip, source_type
-  HAVING to_unixtime(max(end_time)) - to_unixtime(min(start_time)) >= :min_duration_s
-    AND sum(to_unixtime(end_time) - to_unixtime(start_time)) + (count(*) - 1) * :max_gap_s
-      >= :min_duration_s
+-- Each record with its destination's prevalence (internal hosts reaching it) and its pair's
+-- extent, as window functions: joining aggregates back to the records would read the window's
+-- flows again (Athena plans, and bills, every reference to a WITH query anew).
+counted AS (
+  SELECT
+    r.*,
+    sum(CASE WHEN source_use = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY dst_ip) AS dst_hosts,
+    to_unixtime(max(end_time) OVER pair) - to_unixtime(min(start_time) OVER pair) AS pair_span_s,
+    sum(to_unixtime(end_time) - to_unixtime(start_time)) OVER pair
+      + (count(*) OVER pair - 1) * :max_gap_s AS pair_connected_s
+  FROM (
+    SELECT
+      records.*,
+      row_number() OVER (PARTITION BY dst_ip, src_ip ORDER BY start_time) AS source_use
+    FROM records
+  ) AS r
+  WINDOW pair AS (PARTITION BY src_ip, dst_ip, source_type)
 ),
+-- Records of pairs that could hold a session of min_duration_s: long enough from first start to
+-- last end, and enough connected time once gaps up to max_gap_s are bridged.
 ordered AS (
   SELECT
-    r.src_ip, r.dst_ip, r.source_type, r.start_time, r.end_time, r.bytes_out, r.bytes_in,
-    r.dst_port, r.protocol, r.src_zone, r.dst_zone, r.raw_ref,
-    max(r.end_time) OVER (
-      PARTITION BY r.src_ip, r.dst_ip, r.source_type ORDER BY r.start_time, r.end_time
+    src_ip, dst_ip, source_type, start_time, end_time, bytes_out, bytes_in, dst_port, protocol,
+    src_zone, dst_zone, raw_ref, dst_hosts,
+    max(end_time) OVER (
+      PARTITION BY src_ip, dst_ip, source_type ORDER BY start_time, end_time
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
     ) AS previous_end
-  FROM records r
-  JOIN candidates k
-    ON k.src_ip = r.src_ip AND k.dst_ip = r.dst_ip AND k.source_type = r.source_type
+  FROM counted
+  WHERE pair_span_s >= :min_duration_s AND pair_connected_s >= :min_duration_s
 ),
 numbered AS (
   SELECT
     src_ip, dst_ip, source_type, start_time, end_time, bytes_out, bytes_in, dst_port, protocol,
-    src_zone, dst_zone, raw_ref,
+    src_zone, dst_zone, raw_ref, dst_hosts,
     sum(CASE
       WHEN previous_end IS NULL THEN 1
       WHEN to_unixtime(start_time) - to_unixtime(previous_end) > :max_gap_s THEN 1
@@ -92,7 +96,7 @@ numbered AS (
 ),
 sessions AS (
   SELECT
-    src_ip, dst_ip, source_type, session,
+    src_ip, dst_ip, source_type, session, dst_hosts,
     to_unixtime(max(end_time)) - to_unixtime(min(start_time)) AS duration_s,
     count(*) AS records,
     sum(bytes_out) AS bytes_out, sum(bytes_in) AS bytes_in,
@@ -102,14 +106,14 @@ sessions AS (
     min(start_time) AS first_seen, max(end_time) AS last_seen,
     slice(array_agg(raw_ref ORDER BY start_time, raw_ref), 1, 20) AS raw_refs
   FROM numbered
-  GROUP BY src_ip, dst_ip, source_type, session
+  GROUP BY src_ip, dst_ip, source_type, session, dst_hosts
 ),
 ranked AS (
   -- The pair's longest session; one session is often logged by several sensors: keep the one
   -- that saw it longest.
   SELECT
     src_ip, dst_ip, source_type, session, duration_s, records, bytes_out, bytes_in, dst_port,
-    protocol, src_zone, dst_zone, first_seen, last_seen, raw_refs,
+    protocol, src_zone, dst_zone, first_seen, last_seen, raw_refs, dst_hosts,
     count(*) OVER (PARTITION BY src_ip, dst_ip, source_type) AS sessions,
     row_number() OVER (
       PARTITION BY src_ip, dst_ip ORDER BY duration_s DESC, source_type, session
@@ -120,8 +124,8 @@ scored AS (
   SELECT
     r.src_ip, r.dst_ip, r.dst_port, r.protocol, r.src_zone, r.dst_zone, r.source_type,
     r.duration_s, r.sessions, r.records, r.bytes_out, r.bytes_in, r.first_seen, r.last_seen,
-    r.raw_refs, d.dst_hosts, n.network_size,
-    CAST(d.dst_hosts AS DOUBLE) / greatest(n.network_size, 1) AS prevalence,
+    r.raw_refs, r.dst_hosts, n.network_size,
+    CAST(r.dst_hosts AS DOUBLE) / greatest(n.network_size, 1) AS prevalence,
     -- RITA's bucketed long-connection score: 1 h → 0.2, 4 h → 0.4, 8 h → 0.6, 12 h → 0.8 ...
     CASE
       WHEN r.duration_s < 14400 THEN 0.2 + (r.duration_s - 3600) / 10800.0 * 0.2
@@ -130,12 +134,11 @@ scored AS (
     END
     -- ... plus the prevalence modifier.
     + CASE
-      WHEN CAST(d.dst_hosts AS DOUBLE) / greatest(n.network_size, 1) <= 0.02 THEN 0.15
-      WHEN CAST(d.dst_hosts AS DOUBLE) / greatest(n.network_size, 1) >= 0.5 THEN -0.15
+      WHEN CAST(r.dst_hosts AS DOUBLE) / greatest(n.network_size, 1) <= 0.02 THEN 0.15
+      WHEN CAST(r.dst_hosts AS DOUBLE) / greatest(n.network_size, 1) >= 0.5 THEN -0.15
       ELSE 0
     END AS threat_score
   FROM ranked r
-  JOIN destinations d ON d.dst_ip = r.dst_ip
   CROSS JOIN network n
   WHERE r.session_rank = 1 AND r.duration_s >= :min_duration_s
 )

@@ -187,7 +187,6 @@ order_statistics AS (
 deviations AS (
   SELECT
     src_ip, hour, upload, top_destination, history_hours, baseline, in_bucket, median_position,
-    lx,
     p99_below + (p99_position - floor(p99_position)) * (p99_above - p99_below) AS p99_bytes,
     median_lx,
     median_bytes_below
